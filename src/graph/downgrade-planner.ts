@@ -1,0 +1,115 @@
+import { RevisionGraphError } from './errors';
+import type { GraphIndex } from './graph-index';
+import { RELATIVE_TARGET } from './relative-target';
+import { BASE, NONE, type Ref, type TargetResolver } from './target-resolver';
+
+/** A parsed downgrade target: the revision to go down to (`NONE` for base) and the branch it was named in. */
+export interface DowngradeTarget {
+  readonly branch: string | null;
+  readonly revision: Ref;
+}
+
+/**
+ * Alembic's `_parse_downgrade_target`: `base`, `<rev>`, `label@base`, `label@<rev>`, `-N` (from the
+ * first current revision), `label@-N` (from the current revision on that branch) and `<rev>+N`.
+ *
+ * @internal
+ */
+export function parseDowngradeTarget(
+  g: GraphIndex,
+  r: TargetResolver,
+  current: readonly string[],
+  target: string,
+  warnings: string[],
+): DowngradeTarget {
+  const match = RELATIVE_TARGET.exec(target);
+  if (!match) {
+    const at = target.lastIndexOf('@');
+    const branch = at > 0 ? target.slice(0, at) : null;
+    return { branch, revision: r.resolveOne(target.slice(at + 1)) };
+  }
+  let branch = match[1] ?? null;
+  let symbol = match[2];
+  const relative = parseInt(match[3], 10);
+  if (relative >= 0) {
+    if (symbol === undefined) {
+      throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `'${target}' cannot be a downgrade target: a downgrade goes down (-N), not up`, [target]);
+    }
+    const rev = r.walk(r.resolveOne(symbol), relative, branch, true);
+    if (rev === NONE) {
+      throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `'${target}' walks past the last revision`, [target]);
+    }
+    return { branch, revision: rev };
+  }
+  const fromDatabase = symbol === undefined;
+  if (fromDatabase) {
+    if (branch !== null) {
+      const currentRevs = r.resolveEach(current).filter((c) => c >= 0);
+      let onBranch = r.filterForLineage(currentRevs, branch);
+      if (onBranch.length === 0) onBranch = r.filterForLineage(allCurrent(g, currentRevs), branch);
+      if (onBranch.length !== 1) {
+        throw new RevisionGraphError(
+          'AMBIGUOUS_BRANCH',
+          onBranch.length === 0
+            ? `'${target}': branch '${branch}' is not applied in the database (current: ${current.join(', ') || 'nothing'})`
+            : `'${target}': the database is at several revisions of branch '${branch}' (${onBranch.map((o) => g.ids[o]).join(', ')})`,
+          [branch],
+        );
+      }
+      symbol = g.ids[onBranch[0]];
+    } else {
+      if (current.length === 0) {
+        throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `'${target}': nothing is applied, so there is nothing to downgrade`, [target]);
+      }
+      if (new Set(current).size > 1) {
+        warnings.push(`downgrade ${target} from several heads (${current.join(', ')}) is ambiguous: only ${current[0]}'s branch moves; name the branch ('<branch>@${match[3]}')`);
+      }
+      symbol = current[0];
+      branch = symbol;
+    }
+  }
+  const start = branch === null ? r.resolveOne(symbol!) : r.resolveOne(`${branch}@${symbol}`);
+  const rev = r.walk(start, relative, null, true);
+  if (rev === NONE) {
+    throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `Relative revision ${match[3]} goes below the base: fewer than ${-relative} revisions are applied on that line`, [target]);
+  }
+  return { branch, revision: rev };
+}
+
+/**
+ * Alembic's `_collect_downgrade_revisions`: everything applied that descends (through down
+ * revisions and dependencies) from the target's children — or from the bases, for `base`.
+ *
+ * @internal
+ */
+export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: readonly string[], parsed: DowngradeTarget, target: string): { drop: number[]; heads: number[] } {
+  const rev = parsed.revision === BASE ? NONE : parsed.revision;
+  let roots: number[] = rev === NONE ? [...g.bases] : [...g.next[rev]];
+  if (parsed.branch !== null && roots.length > 1) {
+    const ancestors = new Set(g.ancestors([r.resolveBranch(parsed.branch)], false));
+    roots = roots.filter((x) => ancestors.has(x));
+    if (roots.length === 0) {
+      throw new RevisionGraphError('INVALID_DOWNGRADE_TARGET', `'${target}' is not a valid downgrade target from the current heads (${current.join(', ') || 'nothing'})`, [target]);
+    }
+  }
+  const heads = r.resolveEach(current).filter((h) => h >= 0);
+  const active = new Uint8Array(g.size);
+  for (const x of g.ancestors(heads, true)) active[x] = 1;
+  const drop = g.descendants(roots, true).filter((x) => active[x]);
+  if (rev !== NONE && drop.length === 0 && !heads.includes(rev)) {
+    throw new RevisionGraphError(
+      'NOT_AN_ANCESTOR',
+      `Destination ${g.ids[rev]} is not a valid downgrade target from the current heads (${current.join(', ') || 'nothing'}): it is not applied, or only applied as a dependency`,
+      [g.ids[rev]],
+    );
+  }
+  return { drop, heads };
+}
+
+/** Alembic's `_get_all_current`: the current revisions plus their ancestors, reduced to branch tips. */
+function allCurrent(g: GraphIndex, currentRevs: readonly number[]): number[] {
+  const all = g.ancestors(currentRevs, true);
+  const inSet = new Uint8Array(g.size);
+  for (const x of all) inSet[x] = 1;
+  return all.filter((x) => !g.descendants([x], false).some((d) => d !== x && inSet[d])).sort((a, b) => a - b);
+}

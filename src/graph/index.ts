@@ -1,0 +1,3 @@
+export { RevisionGraph, type RevisionNode } from './revision-graph';
+export { RevisionGraphError, type RevisionGraphErrorCode } from './errors';
+export type { MigrationPlan, RevisionRecord } from './types';

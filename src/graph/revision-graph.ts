@@ -1,0 +1,271 @@
+import { parentsFirst } from './topological-order';
+import { collectDowngrade, parseDowngradeTarget } from './downgrade-planner';
+import { RevisionGraphError } from './errors';
+import { GraphIndex } from './graph-index';
+import { BASE, NONE, TargetResolver } from './target-resolver';
+import type { MigrationPlan, RevisionRecord } from './types';
+import { collectUpgrade } from './upgrade-planner';
+
+/** One revision as the graph sees it, with what the graph knows about its neighbours. */
+export interface RevisionNode {
+  readonly id: string;
+  readonly downRevisions: readonly string[];
+  readonly dependsOn: readonly string[];
+  /** The labels the revision declares. */
+  readonly branchLabels: readonly string[];
+  /** Revisions naming this one as their down revision, in load order. */
+  readonly children: readonly string[];
+  /** Revisions depending on this one (not as a parent), in load order. */
+  readonly dependents: readonly string[];
+  readonly isHead: boolean;
+  readonly isBase: boolean;
+  readonly isBranchPoint: boolean;
+  readonly isMergePoint: boolean;
+}
+
+/**
+ * The revision graph: revisions linked by their down revisions and `depends_on`, with Alembic
+ * 1.8's semantics for heads, bases, branch labels, targets, upgrade and downgrade plans and
+ * history. Pure: plain records in, plain frozen data out; no files, no SQL.
+ *
+ * Building validates the whole graph and throws a {@link RevisionGraphError} naming the revisions
+ * at fault: `SELF_LOOP`, `DEPENDENCY_SELF_LOOP`, `ILLEGAL_REVISION_ID`, `DUPLICATE_REVISION`,
+ * `DUPLICATE_BRANCH_LABEL`, `MISSING_DOWN_REVISION`, `MISSING_DEPENDENCY`, `CYCLE`,
+ * `DEPENDENCY_CYCLE`.
+ *
+ * @example
+ * ```ts
+ * import { RevisionGraph } from 'mikro-orm-alembic';
+ *
+ * const graph = new RevisionGraph([
+ *   { id: 'a1', downRevisions: [], branchLabels: [], dependsOn: [] },
+ *   { id: 'b2', downRevisions: ['a1'], branchLabels: ['billing'], dependsOn: [] },
+ *   { id: 'c3', downRevisions: ['a1'], branchLabels: [], dependsOn: [] },
+ * ]);
+ * graph.heads;                                   // ['b2', 'c3']
+ * graph.planUpgrade([], 'billing@head').revisions; // ['a1', 'b2']
+ * graph.planUpgrade(['b2'], 'heads').headsAfter;   // ['b2', 'c3']
+ * graph.planDowngrade(['b2', 'c3'], 'billing@-1'); // runs b2's down(); heads after: ['c3']
+ * ```
+ */
+export class RevisionGraph {
+  private readonly g: GraphIndex;
+  private readonly r: TargetResolver;
+
+  /** Versioned heads: revisions no other revision names as its down revision. Load order. */
+  readonly heads: readonly string[];
+  /** Heads that no other revision depends on either: what `heads` upgrades to. Load order. */
+  readonly realHeads: readonly string[];
+  /** Revisions without a down revision. Load order. */
+  readonly bases: readonly string[];
+  /** Bases without `depends_on`. Load order. */
+  readonly realBases: readonly string[];
+
+  constructor(records: readonly RevisionRecord[]) {
+    this.g = new GraphIndex(records);
+    this.r = new TargetResolver(this.g);
+    const names = (xs: readonly number[]) => Object.freeze(xs.map((x) => this.g.ids[x]));
+    this.heads = names(this.g.heads);
+    this.realHeads = names(this.g.realHeads);
+    this.bases = names(this.g.bases);
+    this.realBases = names(this.g.realBases);
+  }
+
+  /** Number of revisions. */
+  get size(): number {
+    return this.g.size;
+  }
+
+  /** Every revision id, in load order. */
+  get ids(): readonly string[] {
+    return this.g.ids;
+  }
+
+  /** True when `id` is a revision of this graph (exact id, no prefix). */
+  has(id: string): boolean {
+    return this.g.byId.has(id);
+  }
+
+  /**
+   * One revision and its neighbours.
+   *
+   * @example
+   * ```ts
+   * graph.get('b2').isHead; // true
+   * ```
+   */
+  get(id: string): RevisionNode {
+    const i = this.index(id);
+    const g = this.g;
+    const name = (xs: readonly number[]) => xs.map((x) => g.ids[x]);
+    return Object.freeze({
+      id,
+      downRevisions: name(g.down[i]),
+      dependsOn: name(g.deps[i]),
+      branchLabels: [...g.ownLabels[i]],
+      children: name(g.next[i]),
+      dependents: name(g.allNext[i].filter((c) => !g.next[i].includes(c))),
+      isHead: g.next[i].length === 0,
+      isBase: g.down[i].length === 0,
+      isBranchPoint: g.next[i].length > 1,
+      isMergePoint: g.down[i].length > 1,
+    });
+  }
+
+  /** The branch labels a revision carries after Alembic's propagation (used by `label@-N`). */
+  effectiveBranchLabels(id: string): readonly string[] {
+    return [...this.g.effectiveLabels(this.index(id))];
+  }
+
+  /** The revision a branch label names, or undefined. */
+  labelledRevision(label: string): string | undefined {
+    const i = this.g.byLabel.get(label);
+    return i === undefined ? undefined : this.g.ids[i];
+  }
+
+  /**
+   * Every revision a target stands for (Alembic's `get_revisions`): an id, a unique prefix, a
+   * label, `head`, `heads`, `base` (nothing), `label@head`, `label@heads`, `label@base`,
+   * `label@<rev>`, `<rev>@head`, `-N` (N below each head; `'base'` when that walks past a base).
+   *
+   * @example
+   * ```ts
+   * graph.resolve('b');            // ['b2']  (unique prefix)
+   * graph.resolve('billing@head'); // ['b2']
+   * graph.resolve('heads');        // ['b2', 'c3']
+   * ```
+   */
+  resolve(target: string): readonly string[] {
+    return Object.freeze(
+      this.r.resolveAll(target).map((x) => {
+        if (x === NONE) throw new RevisionGraphError('WALKED_PAST_END', `'${target}' walks past the base of a branch`, [target]);
+        return x === BASE ? 'base' : this.g.ids[x];
+      }),
+    );
+  }
+
+  /**
+   * What `upgrade <target>` runs from the given current heads (the maximal applied revisions; an
+   * empty array for an empty database), in order, and the heads afterwards. Nothing to do gives an
+   * empty plan, never an error.
+   *
+   * @example
+   * ```ts
+   * graph.planUpgrade(['a1'], '+1');  // error AMBIGUOUS_WALK: a1 has two children
+   * graph.planUpgrade(['a1'], 'c3').revisions; // ['c3']
+   * ```
+   */
+  planUpgrade(current: readonly string[], target: string): MigrationPlan {
+    const { needs, targets } = collectUpgrade(this.g, this.r, target, current, { inclusive: false, implicitBase: true, noOverwalk: true });
+    const order = parentsFirst(this.g, needs, targets);
+    const applied = this.appliedSet(current);
+    for (const x of order) applied[x] = 1;
+    return this.plan('up', order, applied, []);
+  }
+
+  /**
+   * What `downgrade <target>` runs from the given current heads, in order (children first), and the
+   * heads afterwards. `-N` walks down from the first current head, as Alembic does (with a warning
+   * when there are several); prefer `label@-N`.
+   *
+   * @example
+   * ```ts
+   * graph.planDowngrade(['b2', 'c3'], 'base').revisions; // ['c3', 'b2', 'a1'] or another valid order
+   * ```
+   */
+  planDowngrade(current: readonly string[], target: string): MigrationPlan {
+    const warnings: string[] = [];
+    const parsed = parseDowngradeTarget(this.g, this.r, current, target, warnings);
+    const { drop, heads } = collectDowngrade(this.g, this.r, current, parsed, target);
+    const order = parentsFirst(this.g, drop, heads).reverse();
+    const applied = this.appliedSet(current);
+    for (const x of order) applied[x] = 0;
+    return this.plan('down', order, applied, warnings);
+  }
+
+  /**
+   * Revisions newest first (`alembic history`), optionally within a range `lower:upper` where
+   * either end may be empty (`base` and `heads`). The lower end must be an ancestor of the upper.
+   *
+   * @example
+   * ```ts
+   * graph.history();        // ['b2', 'c3', 'a1'] or another valid order
+   * graph.history('a1:b2'); // ['b2', 'a1']
+   * ```
+   */
+  history(range?: string): readonly string[] {
+    let lower = 'base';
+    let upper = 'heads';
+    if (range !== undefined) {
+      const parts = range.trim().split(':');
+      if (parts.length !== 2) {
+        throw new RevisionGraphError('INVALID_TARGET', `History range '${range}' must be [start]:[end], [start]: or :[end]`, [range]);
+      }
+      lower = parts[0] || 'base';
+      upper = parts[1] || 'heads';
+    }
+    const { needs, targets } = collectUpgrade(this.g, this.r, upper, [lower], { inclusive: true, implicitBase: false, noOverwalk: false, lowerSymbol: lower });
+    return Object.freeze(parentsFirst(this.g, needs, targets).reverse().map((x) => this.g.ids[x]));
+  }
+
+  /**
+   * The heads of an applied set: its revisions that no other applied revision descends from
+   * (through down revisions or dependencies), in load order.
+   *
+   * @example
+   * ```ts
+   * graph.currentHeads(['a1', 'b2']); // ['b2']
+   * ```
+   */
+  currentHeads(applied: Iterable<string>): readonly string[] {
+    const inSet = new Uint8Array(this.g.size);
+    for (const id of applied) inSet[this.index(id)] = 1;
+    return this.maximal(inSet);
+  }
+
+  /**
+   * The given revisions and all their ancestors (down revisions and dependencies), in an order
+   * that puts parents first: what `stamp` records as applied.
+   *
+   * @example
+   * ```ts
+   * graph.ancestry(['b2']); // ['a1', 'b2']
+   * ```
+   */
+  ancestry(ids: readonly string[]): readonly string[] {
+    const start = ids.map((id) => this.index(id));
+    const all = this.g.ancestors(start, true);
+    return Object.freeze(parentsFirst(this.g, all, start).map((x) => this.g.ids[x]));
+  }
+
+  private plan(direction: 'up' | 'down', order: readonly number[], applied: Uint8Array, warnings: readonly string[]): MigrationPlan {
+    return Object.freeze({
+      direction,
+      revisions: Object.freeze(order.map((x) => this.g.ids[x])),
+      headsAfter: this.maximal(applied),
+      warnings: Object.freeze([...warnings]),
+    });
+  }
+
+  private appliedSet(current: readonly string[]): Uint8Array {
+    const applied = new Uint8Array(this.g.size);
+    const revs = this.r.resolveEach(current).filter((x) => x >= 0);
+    for (const x of this.g.ancestors(revs, true)) applied[x] = 1;
+    return applied;
+  }
+
+  private maximal(inSet: Uint8Array): readonly string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.g.size; i++) {
+      if (!inSet[i]) continue;
+      if (!this.g.allNext[i].some((c) => inSet[c])) out.push(this.g.ids[i]);
+    }
+    return Object.freeze(out);
+  }
+
+  private index(id: string): number {
+    const i = this.g.byId.get(id);
+    if (i === undefined) throw new RevisionGraphError('UNKNOWN_REVISION', `No such revision '${id}'`, [id]);
+    return i;
+  }
+}

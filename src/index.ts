@@ -1,0 +1,2 @@
+export { AlembicError } from './errors';
+export * from './graph';
