@@ -1,0 +1,155 @@
+import { InvalidDatabaseUrlError } from './errors';
+
+/** A checked PostgreSQL connection URL, taken apart. Plain, frozen data. */
+export interface DatabaseUrl {
+  /** The URL as given (trimmed), password included: do not print it, see {@link redactUrl}. */
+  readonly href: string;
+  /** Host name or IP address (IPv6 without brackets), or a Unix socket directory given as `?host=/dir`. */
+  readonly host: string;
+  /** TCP port; 5432 when the URL names none. */
+  readonly port: number;
+  /** The role name, when the URL names one. */
+  readonly user?: string;
+  /** The password, when the URL has one. */
+  readonly password?: string;
+  /** The database name, when the URL names one (PostgreSQL then defaults to the role name). */
+  readonly database?: string;
+  /** `host:port` for messages (`[::1]:5432` for IPv6). */
+  readonly address: string;
+}
+
+const EXPECTED = 'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE';
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Checks that `text` is a PostgreSQL URL and takes it apart.
+ *
+ * Accepts `postgres://` and `postgresql://`, percent-encoded user, password and database names,
+ * IPv6 hosts in brackets and a Unix socket directory as `?host=/run/postgresql`.
+ *
+ * @param text the URL, e.g. the value of `DATABASE_URL`
+ * @param source what to call the value in error messages (default `DATABASE_URL`)
+ * @throws {InvalidDatabaseUrlError} naming `source`, the value (password hidden) and what is wrong with it
+ * @example
+ * ```ts
+ * import { parseDatabaseUrl } from 'mikro-orm-alembic';
+ * const url = parseDatabaseUrl('postgres://postgres:secret@127.0.0.1:5432/app');
+ * console.log(url.address, url.database); // 127.0.0.1:5432 app
+ * ```
+ */
+export function parseDatabaseUrl(text: string, source = 'DATABASE_URL'): DatabaseUrl {
+  const value = text.trim();
+  const fail = (what: string): never => {
+    throw new InvalidDatabaseUrlError(source, `${source} ${what} (${EXPECTED}); got "${redactUrl(value)}".`);
+  };
+  if (value === '') {
+    return fail('is empty');
+  }
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value)?.[1];
+  if (scheme === undefined || !value.startsWith(`${scheme}://`)) {
+    return fail('is not a URL');
+  }
+  if (scheme.toLowerCase() !== 'postgres' && scheme.toLowerCase() !== 'postgresql') {
+    return fail(`is not a PostgreSQL URL: its scheme is "${scheme}:", not "postgres:" or "postgresql:"`);
+  }
+  const rawPort = /^[^:]+:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/.exec(value)?.[1];
+  if (rawPort !== undefined && rawPort !== '' && !/^\d{1,5}$/.test(rawPort)) {
+    return fail(`has a port "${rawPort}" that is not a number`);
+  }
+  if (rawPort !== undefined && rawPort !== '' && (Number(rawPort) < 1 || Number(rawPort) > 65535)) {
+    return fail(`has a port ${rawPort} outside 1..65535`);
+  }
+  // `postgres://user@/db?host=/run/postgresql` (empty host, socket in the query) is valid for libpq and pg but not
+  // for the WHATWG parser: parse it with a placeholder host.
+  const emptyHost = /^[^:]+:\/\/(?:[^@/?#]*@)?(?=[/?#]|$)/.exec(value);
+  const placeholder = 'socket.invalid';
+  let url: URL;
+  try {
+    url = new URL(emptyHost ? `${emptyHost[0]}${placeholder}${value.slice(emptyHost[0].length)}` : value);
+  } catch {
+    return fail('cannot be parsed as a URL');
+  }
+  const decode = (part: string, what: string): string | undefined => {
+    if (part === '') return undefined;
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return fail(`has a badly percent-encoded ${what}`);
+    }
+  };
+  const socketDir = url.searchParams.get('host') ?? undefined;
+  const hostname = emptyHost ? undefined : decode(url.hostname, 'host');
+  const host = hostname?.replace(/^\[(.*)\]$/, '$1') ?? socketDir;
+  if (host === undefined || host === '') {
+    return fail('has no host');
+  }
+  const port = url.port === '' ? 5432 : Number(url.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return fail(`has a port ${url.port} outside 1..65535`);
+  }
+  const path = url.pathname.replace(/^\//, '');
+  if (path.includes('/')) {
+    return fail(`has a path "/${path}" with more than one segment; the path is the database name`);
+  }
+  const database = decode(path, 'database name');
+  if (database !== undefined && Buffer.byteLength(database) > MAX_IDENTIFIER_BYTES) {
+    return fail(`names a database longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+  }
+  const user = decode(url.username, 'user name');
+  const password = decode(url.password, 'password');
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return Object.freeze({ href: value, host, port, user, password, database, address });
+}
+
+/**
+ * The same server URL, pointing at another database (user, password, host, port and query are kept).
+ *
+ * @param url a PostgreSQL URL (checked with {@link parseDatabaseUrl})
+ * @param database the database name (any characters; it is percent-encoded)
+ * @example
+ * ```ts
+ * import { withDatabase } from 'mikro-orm-alembic';
+ * withDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'app_test'); // 'postgres://postgres@127.0.0.1:5432/app_test'
+ * ```
+ */
+export function withDatabase(url: string, database: string): string {
+  const checked = parseDatabaseUrl(url, 'the server URL').href;
+  const parts = /^([^:]+:\/\/[^/?#]*)(\/[^?#]*)?(.*)$/s.exec(checked) as RegExpExecArray;
+  return `${parts[1]}/${encodeURIComponent(database)}${parts[3]}`;
+}
+
+/**
+ * The URL with its password replaced by `***`, for logs and error messages. Also works on text that
+ * is not a valid URL (best effort: whatever stands between `user:` and `@`).
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from 'mikro-orm-alembic';
+ * redactUrl('postgres://app:s3cret@db:5432/app'); // 'postgres://app:***@db:5432/app'
+ * ```
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') {
+      parsed.password = '***';
+    }
+    return parsed.href;
+  } catch {
+    return url.replace(/^([^:/?#]+:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@');
+  }
+}
+
+/**
+ * `host:port/database` for messages such as "using DATABASE_URL 127.0.0.1:5432/postgres" (never the password).
+ *
+ * @example
+ * ```ts
+ * import { describeDatabaseUrl } from 'mikro-orm-alembic';
+ * describeDatabaseUrl('postgres://postgres:pw@127.0.0.1:5432/app'); // '127.0.0.1:5432/app'
+ * ```
+ */
+export function describeDatabaseUrl(url: string | DatabaseUrl): string {
+  const parsed = typeof url === 'string' ? parseDatabaseUrl(url, 'the server URL') : url;
+  return `${parsed.address}/${parsed.database ?? parsed.user ?? ''}`;
+}
