@@ -38,7 +38,10 @@ export interface EmbeddedServerOptions {
   binariesDir?: string;
   /** Extra server settings, passed as `-c name=value`. */
   settings?: Readonly<Record<string, string>>;
-  /** Where temporary clusters and the shared copy of the binaries go (default `os.tmpdir()`). */
+  /**
+   * Where temporary clusters are made and orphans looked for; also where a persistent cluster moves when root's
+   * `nobody` cannot reach `dataDir` (default `os.tmpdir()`). The shared copy of the binaries always goes to `os.tmpdir()`.
+   */
   tmpDir?: string;
 }
 
@@ -120,7 +123,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   }
   try {
     if (cluster.runAs !== undefined && options.binariesDir === undefined) {
-      binaries = shareableCopy(binaries, tmpDir);
+      binaries = shareableCopy(binaries);
     } else if (options.binariesDir === undefined) {
       assertLinksPresent(binaries);
     }

@@ -75,14 +75,27 @@ describe('harness: embedded PostgreSQL', () => {
 
   describe('orphaned temporary clusters', () => {
     it('are found and cleaned: postmaster stopped, folder deleted', async () => {
-      const orphan = await orphanServerFromKilledChild();
+      // A folder of our own, so that no concurrent run cleans this orphan before we look.
+      const tmpDir = path.join(scratch, 'orphans');
+      fs.mkdirSync(tmpDir, { mode: 0o755 });
+      const orphan = await orphanServerFromKilledChild({ tmpDir });
       const folder = path.dirname(orphan.dataDir);
+      expect(path.dirname(folder)).to.equal(tmpDir);
       expect(isProcessAlive(orphan.pid), 'the orphan survives its parent').to.equal(true);
-      const reaped = await reapOrphanedClusters();
+      const reaped = await reapOrphanedClusters({ tmpDir });
       expect(reaped).to.deep.include({ dir: folder, stoppedPid: orphan.pid });
       expect(isProcessAlive(orphan.pid)).to.equal(false);
       expect(fs.existsSync(folder)).to.equal(false);
       expect(await portIsFree(orphan.port)).to.equal(true);
+      expect(await reapOrphanedClusters({ tmpDir }), 'nothing left to clean').to.deep.equal([]);
+    });
+
+    it('of live owners are left alone', async () => {
+      const tmpDir = path.join(scratch, 'alive');
+      fs.mkdirSync(tmpDir, { mode: 0o755 });
+      running = await startEmbeddedServer({ tmpDir });
+      expect(await reapOrphanedClusters({ tmpDir })).to.deep.equal([]);
+      expect(isProcessAlive(running.pid)).to.equal(true);
     });
   });
 

@@ -69,7 +69,7 @@ export interface FixtureChild {
  * Starts `fixtures/start-server.ts` in a separate Node process (an embedded server with `options`)
  * and waits until it reports the server.
  */
-export async function startFixtureChild(options: { dataDir?: string } = {}, action: 'hang' | 'exit' = 'hang'): Promise<FixtureChild> {
+export async function startFixtureChild(options: { dataDir?: string; tmpDir?: string } = {}, action: 'hang' | 'exit' = 'hang'): Promise<FixtureChild> {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures', 'start-server.ts'), JSON.stringify(options), action],
@@ -99,7 +99,7 @@ export async function startFixtureChild(options: { dataDir?: string } = {}, acti
 }
 
 /** Starts a fixture child, then SIGKILLs it, leaving its server orphaned. */
-export async function orphanServerFromKilledChild(options: { dataDir?: string } = {}): Promise<ChildServer> {
+export async function orphanServerFromKilledChild(options: { dataDir?: string; tmpDir?: string } = {}): Promise<ChildServer> {
   const child = await startFixtureChild(options);
   child.kill('SIGKILL');
   await child.exited;
