@@ -1,0 +1,264 @@
+import { AlembicError } from '../errors';
+
+/** Who holds the migration lock, as far as `pg_locks` / `pg_stat_activity` let us see. */
+export interface LockHolder {
+  /** Backend process id of the holder. */
+  readonly pid: number;
+  /** The holder's `application_name`, or `null` when not visible to us or not set. */
+  readonly applicationName: string | null;
+  /** The holder's role name, or `null` when not visible. */
+  readonly userName: string | null;
+  /** The holder's client address, or `null` (unix socket, or not visible). */
+  readonly clientAddress: string | null;
+  /** When the holder's session started, or `null` when not visible. */
+  readonly backendStart: Date | null;
+}
+
+/** Renders holders for messages: `pid 123 (mikro-orm-alembic)`. */
+export function describeHolders(holders: readonly LockHolder[]): string {
+  if (holders.length === 0) return 'an unknown session (not visible in pg_locks)';
+  return holders
+    .map((h) => `pid ${h.pid}${h.applicationName ? ` (application_name "${h.applicationName}")` : ''}`)
+    .join(', ');
+}
+
+/**
+ * A revision's `up()`/`down()` failed; everything it did inside its transaction was rolled back,
+ * and every revision before it stays applied and recorded.
+ *
+ * Code `REVISION_FAILED`. The message names the revision, its file, the failing statement and
+ * PostgreSQL's message; `cause` is the original error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof RevisionFailedError) console.error(e.revision, e.file, e.statement, e.pgCode);
+ * }
+ * ```
+ */
+export class RevisionFailedError extends AlembicError {
+  /** The failing revision's id. */
+  readonly revision: string;
+  /** The failing revision's file (path as the source reports it), or `null` if unknown. */
+  readonly file: string | null;
+  /** Whether `up()` or `down()` was running. */
+  readonly direction: 'up' | 'down';
+  /** The SQL statement that failed, or `null` when the failure was not in a statement. */
+  readonly statement: string | null;
+  /** PostgreSQL's SQLSTATE (`42P07`, ...), or `null` when the failure did not come from PostgreSQL. */
+  readonly pgCode: string | null;
+  /** True when the database connection was lost (terminated backend, network): PostgreSQL rolled back. */
+  readonly connectionLost: boolean;
+  /**
+   * True when part of this revision was already committed before it failed (an `autocommit` block,
+   * or a non-transactional revision): the database may be partly changed by it.
+   */
+  readonly partiallyApplied: boolean;
+  /** Revisions of the same run that completed (and, per revision, were committed) before this one. */
+  readonly completed: readonly string[];
+
+  constructor(init: {
+    revision: string;
+    file: string | null;
+    direction: 'up' | 'down';
+    statement: string | null;
+    pgCode: string | null;
+    pgMessage: string;
+    connectionLost: boolean;
+    partiallyApplied: boolean;
+    completed: readonly string[];
+    rolledBack: string;
+    cause: unknown;
+  }) {
+    const lines = [
+      `Revision ${init.revision}${init.file ? ` (${init.file})` : ''} failed in ${init.direction}(): ${init.pgMessage}` +
+        (init.pgCode ? ` [SQLSTATE ${init.pgCode}]` : ''),
+    ];
+    if (init.statement !== null) lines.push(`  statement: ${abbreviate(init.statement)}`);
+    if (init.connectionLost) lines.push('  the connection to PostgreSQL was lost; PostgreSQL rolled back the open transaction');
+    lines.push(`  ${init.rolledBack}`);
+    if (init.partiallyApplied) {
+      lines.push('  part of this revision had already been committed (autocommit block or non-transactional revision)');
+    }
+    super('REVISION_FAILED', lines.join('\n'), { cause: init.cause });
+    this.revision = init.revision;
+    this.file = init.file;
+    this.direction = init.direction;
+    this.statement = init.statement;
+    this.pgCode = init.pgCode;
+    this.connectionLost = init.connectionLost;
+    this.partiallyApplied = init.partiallyApplied;
+    this.completed = Object.freeze([...init.completed]);
+  }
+}
+
+/**
+ * The migration lock was not obtained within `lockTimeoutMs`. Code `LOCK_TIMEOUT`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof LockTimeoutError) console.error(`held by ${e.holders.map((h) => h.pid)}`);
+ * }
+ * ```
+ */
+export class LockTimeoutError extends AlembicError {
+  /** The sessions holding the lock when we gave up (may be empty if it was released meanwhile). */
+  readonly holders: readonly LockHolder[];
+  /** How long we waited, in milliseconds. */
+  readonly waitedMs: number;
+
+  constructor(lockName: string, waitedMs: number, holders: readonly LockHolder[]) {
+    super(
+      'LOCK_TIMEOUT',
+      `Timed out after ${waitedMs} ms waiting for the migration lock on ${lockName}; it is held by ${describeHolders(holders)}`,
+    );
+    this.holders = Object.freeze([...holders]);
+    this.waitedMs = waitedMs;
+  }
+}
+
+/**
+ * A revision recorded in the version table has no file any more. Code `REVISION_FILE_MISSING`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof MissingRevisionFileError) console.error(e.revisions);
+ * }
+ * ```
+ */
+export class MissingRevisionFileError extends AlembicError {
+  /** The applied revision ids that have no file. */
+  readonly revisions: readonly string[];
+
+  constructor(missing: readonly { id: string; fileName: string | null }[], table: string) {
+    const list = missing.map((m) => (m.fileName ? `${m.id} (applied from ${m.fileName})` : m.id)).join(', ');
+    super(
+      'REVISION_FILE_MISSING',
+      `The database has applied revision(s) ${list}, recorded in ${table}, but no revision file with ` +
+        `${missing.length === 1 ? 'that id' : 'those ids'} exists. Restore the file(s), or repair the ` +
+        'version table with stamp (purge) if the history was rewritten on purpose.',
+    );
+    this.revisions = Object.freeze(missing.map((m) => m.id));
+  }
+}
+
+/** One applied revision whose file changed after it was applied. */
+export interface ChecksumMismatch {
+  readonly id: string;
+  readonly file: string | null;
+  /** sha256 recorded when it was applied. */
+  readonly recorded: string;
+  /** sha256 of the file now. */
+  readonly current: string;
+}
+
+/**
+ * With `strict: true`: an applied revision's file was edited after it was applied (its checksum
+ * differs from the one recorded). Code `REVISION_EDITED`. Without `strict` this is a warning.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof RevisionEditedError) console.error(e.mismatches.map((m) => m.id));
+ * }
+ * ```
+ */
+export class RevisionEditedError extends AlembicError {
+  readonly mismatches: readonly ChecksumMismatch[];
+
+  constructor(mismatches: readonly ChecksumMismatch[]) {
+    super('REVISION_EDITED', mismatches.map(describeMismatch).join('\n'));
+    this.mismatches = Object.freeze([...mismatches]);
+  }
+}
+
+/** The message for one edited revision (also used for the non-strict warning). */
+export function describeMismatch(m: ChecksumMismatch): string {
+  return (
+    `Revision ${m.id}${m.file ? ` (${m.file})` : ''} was edited after it was applied: ` +
+    `checksum now ${m.current.slice(0, 12)}, recorded ${m.recorded.slice(0, 12)}`
+  );
+}
+
+/**
+ * A revision asked for query results while rendering offline SQL, where there are none.
+ * Code `OFFLINE_RESULT_USED`.
+ *
+ * @example
+ * ```ts
+ * // inside a revision: guard data-dependent code
+ * if (!ctx.offline) {
+ *   const rows = await ctx.query('select id from users');
+ * }
+ * ```
+ */
+export class OfflineResultError extends AlembicError {
+  readonly revision: string;
+  readonly statement: string;
+
+  constructor(revision: string, statement: string) {
+    super(
+      'OFFLINE_RESULT_USED',
+      `Revision ${revision} used the result of a query while rendering offline SQL, where no database is ` +
+        `connected (check ctx.offline): ${abbreviate(statement)}`,
+    );
+    this.revision = revision;
+    this.statement = statement;
+  }
+}
+
+/**
+ * A revision cannot run inside the single transaction of `transactionMode: 'all'` (it is
+ * non-transactional, or it opened an autocommit block). Code `AUTOCOMMIT_IN_TRANSACTION`.
+ *
+ * @example
+ * ```ts
+ * // use per-revision transactions for plans with non-transactional revisions
+ * new MigrationRuntime({ ...options, transactionMode: 'per-revision' });
+ * ```
+ */
+export class AutocommitInTransactionError extends AlembicError {
+  readonly revision: string;
+
+  constructor(revision: string, what: string) {
+    super(
+      'AUTOCOMMIT_IN_TRANSACTION',
+      `Revision ${revision} ${what}, which cannot run inside the single transaction of transactionMode 'all'; ` +
+        `use transactionMode 'per-revision'`,
+    );
+    this.revision = revision;
+  }
+}
+
+/**
+ * The plan names a revision the source does not have. Code `REVISION_NOT_IN_SOURCE`.
+ *
+ * @example
+ * ```ts
+ * // source.scripts must hold every id the graph was built from
+ * ```
+ */
+export class RevisionNotInSourceError extends AlembicError {
+  readonly revision: string;
+
+  constructor(revision: string) {
+    super('REVISION_NOT_IN_SOURCE', `Revision ${revision} is in the plan but not in the revision source`);
+    this.revision = revision;
+  }
+}
+
+/** Shortens long SQL for messages (the full text stays on the error's `statement`). */
+export function abbreviate(sql: string, max = 2000): string {
+  const oneLine = sql.trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}… (${oneLine.length} chars)` : oneLine;
+}
