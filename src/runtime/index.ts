@@ -1,0 +1,38 @@
+export { acquireAdvisoryLock, findLockHolders, releaseAdvisoryLock, type AdvisoryLockOptions, type LockWaitInfo } from './advisory-lock';
+export { checkAppliedState, readAppliedState, type AppliedState, type CheckAppliedOptions } from './applied-state';
+export {
+  AutocommitInTransactionError,
+  LockTimeoutError,
+  MissingRevisionFileError,
+  OfflineResultError,
+  RevisionEditedError,
+  RevisionFailedError,
+  RevisionNotInSourceError,
+  type ChecksumMismatch,
+  type LockHolder,
+} from './errors';
+export {
+  MigrationRuntime,
+  type CurrentState,
+  type MigrationResult,
+  type MigrationRuntimeOptions,
+  type OfflineSqlRequest,
+  type RunOptions,
+  type RuntimeLog,
+} from './migration-runtime';
+export { OfflineChannel } from './offline-channel';
+export { renderOfflineSql, type OfflineSqlOptions } from './offline-sql';
+export { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
+export { runRevisions, type RevisionTiming, type RunProgress, type RunRevisionsOptions, type TransactionMode } from './revision-runner';
+export type { RevisionSource, RevisionSourceEntry } from './revision-source';
+export type { SqlChannel } from './sql-channel';
+export { inlineParams, quoteIdent, quoteLiteral, terminateStatement } from './sql-text';
+export { stampRevisions, type StampOptions, type StampResult } from './stamp';
+export {
+  DEFAULT_VERSION_TABLE,
+  VersionTable,
+  type AppliedRevision,
+  type Queryable,
+  type VersionRowInput,
+  type VersionTableOptions,
+} from './version-table';

@@ -1,0 +1,299 @@
+import type { RevisionGraph } from '../graph/revision-graph';
+import { acquireAdvisoryLock, releaseAdvisoryLock, type LockWaitInfo } from './advisory-lock';
+import { readAppliedState, type AppliedState } from './applied-state';
+import { describeHolders } from './errors';
+import { renderOfflineSql } from './offline-sql';
+import { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
+import { runRevisions, type RevisionTiming, type RunProgress, type TransactionMode } from './revision-runner';
+import type { RevisionSource } from './revision-source';
+import { stampRevisions, type StampResult } from './stamp';
+import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
+
+/** Where the runtime's messages go. Both methods are optional; nothing is printed by default. */
+export interface RuntimeLog {
+  info?(message: string): void;
+  warn?(message: string): void;
+}
+
+/** Options of {@link MigrationRuntime}. */
+export interface MigrationRuntimeOptions extends RunProgress {
+  /** How to reach the database: a connection string or a pg `ClientConfig`. */
+  readonly connection: ConnectionOptions;
+  /** The revision graph (built from the same revisions as `source`). */
+  readonly graph: RevisionGraph;
+  /** The revisions: list, loader, checksums. */
+  readonly source: RevisionSource;
+  /** The version table's schema and name. Default `public.mikro_orm_alembic_version`. */
+  readonly versionTable?: VersionTableOptions;
+  /** How long a writing command waits for the migration lock, in ms. Default 60 000; `Infinity` waits forever. */
+  readonly lockTimeoutMs?: number;
+  /** Default `per-revision`. */
+  readonly transactionMode?: TransactionMode;
+  /** Applied revisions whose file was edited are an error instead of a warning. */
+  readonly strict?: boolean;
+  /** `application_name` of our connections. Default `mikro-orm-alembic`. */
+  readonly applicationName?: string;
+  /** Called once when another session holds the migration lock (default: a `log.info` line). */
+  readonly onWait?: (info: LockWaitInfo) => void;
+  /** Messages (revision progress, warnings). */
+  readonly log?: RuntimeLog;
+}
+
+/** Per-call options of `upgrade`/`downgrade`. */
+export interface RunOptions extends RunProgress {
+  /** Overrides the runtime's transaction mode for this call. */
+  readonly transactionMode?: TransactionMode;
+}
+
+/** What an upgrade or downgrade did. */
+export interface MigrationResult {
+  readonly direction: 'up' | 'down';
+  /** The revisions whose `up()` (or `down()`) ran and committed, in order, with their time. */
+  readonly ran: readonly RevisionTiming[];
+  readonly headsBefore: readonly string[];
+  readonly headsAfter: readonly string[];
+  /** Warnings: edited files, plan remarks. */
+  readonly warnings: readonly string[];
+}
+
+/** What `current()` reports. */
+export interface CurrentState {
+  /** The current heads (empty for an empty database or when the version table does not exist). */
+  readonly heads: readonly string[];
+  /** The version table's rows, oldest first. */
+  readonly applied: readonly AppliedRevision[];
+  readonly warnings: readonly string[];
+}
+
+/** Which offline script to render. */
+export interface OfflineSqlRequest {
+  readonly direction: 'up' | 'down';
+  /** The target (`head`, an id, `base`, ...). */
+  readonly target: string;
+  /**
+   * Where the database is assumed to be (the `from` of a `from:to` range): a target whose revisions
+   * are taken as the current heads. Default for an upgrade: `base` (an empty database). Required for a
+   * downgrade.
+   */
+  readonly from?: string;
+  readonly transactionMode?: TransactionMode;
+  /** Take/release the advisory lock in the script. Default `true`. */
+  readonly lock?: boolean;
+}
+
+/**
+ * The runtime: upgrades, downgrades, stamps and reports a PostgreSQL database against a revision
+ * graph. Every writing command opens one dedicated connection, takes the session-level advisory lock
+ * of the version table on it (waiting at most `lockTimeoutMs`), creates the version table if needed,
+ * re-reads the applied set, runs, and releases the lock and closes the connection on every exit path.
+ *
+ * @example
+ * ```ts
+ * import { MigrationRuntime, RevisionGraph } from 'mikro-orm-alembic';
+ *
+ * const runtime = new MigrationRuntime({
+ *   connection: process.env.DATABASE_URL!,
+ *   graph: new RevisionGraph(records),
+ *   source,                                   // a RevisionSource over the migrations folder
+ *   lockTimeoutMs: 30_000,
+ *   log: { info: console.log, warn: console.warn },
+ * });
+ * const result = await runtime.upgrade('head');
+ * console.log(result.ran.map((r) => `${r.id} ${r.ms.toFixed(0)} ms`), result.headsAfter);
+ * ```
+ */
+export class MigrationRuntime {
+  /** The version table this runtime records revisions in. */
+  readonly versionTable: VersionTable;
+  private readonly options: MigrationRuntimeOptions;
+
+  constructor(options: MigrationRuntimeOptions) {
+    this.options = options;
+    this.versionTable = new VersionTable(options.versionTable);
+  }
+
+  /**
+   * Upgrades to `target` (`head`, `heads`, an id or prefix, `label@head`, `+N`, ...).
+   *
+   * @example
+   * ```ts
+   * const { ran, headsAfter } = await runtime.upgrade('heads');
+   * ```
+   */
+  async upgrade(target: string, options: RunOptions = {}): Promise<MigrationResult> {
+    return this.migrate('up', target, options);
+  }
+
+  /**
+   * Downgrades to `target` (`base`, an id, `-1`, `label@-1`, ...).
+   *
+   * @example
+   * ```ts
+   * await runtime.downgrade('-1');
+   * ```
+   */
+  async downgrade(target: string, options: RunOptions = {}): Promise<MigrationResult> {
+    return this.migrate('down', target, options);
+  }
+
+  /**
+   * The current heads and the applied rows, checked against the files (a missing file is an error, an
+   * edited one a warning). Read-only: no lock, and the version table is not created.
+   *
+   * @example
+   * ```ts
+   * const { heads } = await runtime.current();
+   * ```
+   */
+  async current(): Promise<CurrentState> {
+    return this.readOnly(async (channel) => {
+      if (!(await this.versionTable.exists(channel))) return Object.freeze({ heads: Object.freeze([]), applied: Object.freeze([]), warnings: Object.freeze([]) });
+      const state = await this.readState(channel);
+      return Object.freeze({ heads: state.heads, applied: state.rows, warnings: state.warnings });
+    });
+  }
+
+  /**
+   * The version table's rows, oldest first, unchecked (empty when the table does not exist).
+   *
+   * @example
+   * ```ts
+   * for (const row of await runtime.appliedRevisions()) console.log(row.id, row.appliedAt, row.durationMs);
+   * ```
+   */
+  async appliedRevisions(): Promise<readonly AppliedRevision[]> {
+    return this.readOnly(async (channel) =>
+      Object.freeze((await this.versionTable.exists(channel)) ? await this.versionTable.read(channel) : []),
+    );
+  }
+
+  /**
+   * Records `target`'s ancestry as exactly the applied set, without running anything (`base`: nothing
+   * applied). `purge` deletes every row first, including rows of revisions whose file is gone, and
+   * records fresh checksums.
+   *
+   * @example
+   * ```ts
+   * await runtime.stamp('head');                    // an existing schema, now under revision control
+   * await runtime.stamp('base', { purge: true });   // forget everything
+   * ```
+   */
+  async stamp(target: string | readonly string[], options: { purge?: boolean } = {}): Promise<StampResult> {
+    const { graph } = this.options;
+    const targets = typeof target === 'string' ? [target] : target;
+    const ids = [...new Set(targets.flatMap((t) => graph.resolve(t)).filter((id) => id !== 'base'))];
+    return this.locked(async (channel) => {
+      const result = await stampRevisions(channel, this.versionTable, graph, this.options.source, ids, {
+        purge: options.purge,
+        strict: this.options.strict,
+      });
+      for (const warning of result.warnings) this.options.log?.warn?.(warning);
+      return result;
+    });
+  }
+
+  /**
+   * Renders the SQL an upgrade or downgrade would run, as one script, without connecting.
+   *
+   * @example
+   * ```ts
+   * const sql = await runtime.offlineSql({ direction: 'up', from: 'ae1027a6acf5', target: 'head' });
+   * ```
+   */
+  async offlineSql(request: OfflineSqlRequest): Promise<string> {
+    const { graph } = this.options;
+    const from = request.from === undefined ? [] : graph.resolve(request.from).filter((id) => graph.has(id));
+    if (request.direction === 'down' && request.from === undefined) {
+      throw new TypeError('offlineSql: a downgrade needs `from` (where the database is assumed to be)');
+    }
+    const plan = request.direction === 'up' ? graph.planUpgrade(from, request.target) : graph.planDowngrade(from, request.target);
+    return renderOfflineSql(plan, this.options.source, {
+      versionTable: this.versionTable,
+      transactionMode: request.transactionMode ?? this.options.transactionMode,
+      lock: request.lock,
+      headsBefore: from,
+    });
+  }
+
+  private async migrate(direction: 'up' | 'down', target: string, options: RunOptions): Promise<MigrationResult> {
+    const { graph, source, log } = this.options;
+    return this.locked(async (channel) => {
+      const state = await this.readState(channel);
+      const plan = direction === 'up' ? graph.planUpgrade(state.heads, target) : graph.planDowngrade(state.heads, target);
+      const warnings = [...state.warnings, ...plan.warnings];
+      for (const warning of plan.warnings) log?.warn?.(warning);
+      const paths = new Map(source.scripts.map((s) => [s.id, s.path]));
+      const onStart = options.onRevisionStart ?? this.options.onRevisionStart;
+      const ran = await runRevisions(channel, {
+        direction,
+        revisions: plan.revisions,
+        source,
+        table: this.versionTable,
+        transactionMode: options.transactionMode ?? this.options.transactionMode,
+        onRevisionStart: (id, index, total) => {
+          log?.info?.(`Running ${direction === 'up' ? 'upgrade' : 'downgrade'} ${id}${paths.get(id) ? ` (${paths.get(id)})` : ''}`);
+          onStart?.(id, index, total);
+        },
+        onRevisionDone: options.onRevisionDone ?? this.options.onRevisionDone,
+      });
+      const after = new Set(state.ids);
+      for (const id of plan.revisions) {
+        if (direction === 'up') after.add(id);
+        else after.delete(id);
+      }
+      return Object.freeze({
+        direction,
+        ran,
+        headsBefore: state.heads,
+        headsAfter: graph.currentHeads(after),
+        warnings: Object.freeze(warnings),
+      });
+    });
+  }
+
+  private async readState(channel: PgChannel): Promise<AppliedState> {
+    const state = await readAppliedState(channel, this.versionTable, this.options.graph, this.options.source, { strict: this.options.strict });
+    for (const warning of state.warnings) this.options.log?.warn?.(warning);
+    return state;
+  }
+
+  private async connect(): Promise<PgChannel> {
+    return PgChannel.connect(this.options.connection, this.options.applicationName ?? DEFAULT_APPLICATION_NAME);
+  }
+
+  private async readOnly<T>(fn: (channel: PgChannel) => Promise<T>): Promise<T> {
+    const channel = await this.connect();
+    try {
+      return await fn(channel);
+    } finally {
+      await channel.close();
+    }
+  }
+
+  /** Connect, lock, ensure the version table, run `fn`, unlock and close on every path. */
+  private async locked<T>(fn: (channel: PgChannel) => Promise<T>): Promise<T> {
+    const table = this.versionTable;
+    const channel = await this.connect();
+    let locked = false;
+    try {
+      await acquireAdvisoryLock(channel, table.lockKey, String(table), {
+        timeoutMs: this.options.lockTimeoutMs ?? 60_000,
+        onWait:
+          this.options.onWait ??
+          ((info) => this.options.log?.info?.(`Waiting for the migration lock on ${info.lock}, held by ${describeHolders(info.holders)}`)),
+      });
+      locked = true;
+      await table.ensure(channel);
+      return await fn(channel);
+    } finally {
+      if (locked && !channel.broken) {
+        try {
+          await releaseAdvisoryLock(channel, table.lockKey);
+        } catch {
+          // closing the connection below releases it anyway
+        }
+      }
+      await channel.close();
+    }
+  }
+}

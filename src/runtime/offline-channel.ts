@@ -1,0 +1,64 @@
+import type { SqlChannel } from './sql-channel';
+import { inlineParams, terminateStatement } from './sql-text';
+
+/**
+ * A {@link SqlChannel} that writes an SQL script instead of executing: each statement becomes a line
+ * ending in `;` (parameters inlined as quoted literals), `begin()` writes `BEGIN;`, `commit(sql)` writes
+ * the statement and `COMMIT;`. Queries return no rows.
+ *
+ * @example
+ * ```ts
+ * const channel = new OfflineChannel();
+ * await channel.begin();
+ * await channel.query('insert into t (name) values ($1)', ["O'Brien"]);
+ * await channel.commit();
+ * channel.text(); // "BEGIN;\ninsert into t (name) values ('O''Brien');\nCOMMIT;\n"
+ * ```
+ */
+export class OfflineChannel implements SqlChannel {
+  readonly offline = true;
+  readonly broken = false;
+  private open = false;
+  private readonly lines: string[] = [];
+
+  get inTransaction(): boolean {
+    return this.open;
+  }
+
+  async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    this.lines.push(terminateStatement(inlineParams(sql, params ?? [])));
+    return [];
+  }
+
+  async begin(): Promise<void> {
+    if (this.open) throw new Error('A transaction is already open on this channel');
+    this.open = true;
+    this.lines.push('BEGIN;');
+  }
+
+  async commit(finalSql?: string): Promise<void> {
+    if (!this.open) throw new Error('No transaction is open on this channel');
+    if (finalSql !== undefined) this.lines.push(terminateStatement(finalSql));
+    this.lines.push('COMMIT;');
+    this.open = false;
+  }
+
+  async rollback(): Promise<void> {
+    this.open = false;
+  }
+
+  /** Adds an SQL comment line (`-- text`; each line of `text` commented). */
+  comment(text: string): void {
+    for (const line of text.split('\n')) this.lines.push(line.length > 0 ? `-- ${line}` : '--');
+  }
+
+  /** Adds an empty line. */
+  blank(): void {
+    this.lines.push('');
+  }
+
+  /** The script so far, ending with a newline. */
+  text(): string {
+    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
+  }
+}

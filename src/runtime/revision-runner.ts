@@ -1,0 +1,264 @@
+import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AlembicError } from '../errors';
+import type { RevisionContext } from '../script/revision-context';
+import { revisionFieldOf } from '../script/revision';
+import { runRevision } from '../script/run-revision';
+import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError } from './errors';
+import type { RevisionSource, RevisionSourceEntry } from './revision-source';
+import type { SqlChannel } from './sql-channel';
+import type { VersionTable } from './version-table';
+
+/**
+ * `per-revision` (default): each revision and its version row commit together, so a failure rolls back
+ * only that revision. `all`: the whole run is one transaction (no non-transactional revisions, no
+ * autocommit blocks).
+ */
+export type TransactionMode = 'per-revision' | 'all';
+
+/** How long one revision took. */
+export interface RevisionTiming {
+  /** The revision id. */
+  readonly id: string;
+  /** Milliseconds from the start of its `up()`/`down()` to its commit. */
+  readonly ms: number;
+}
+
+/** Progress callbacks of a run. */
+export interface RunProgress {
+  /** Before revision `id` (the `index`-th of `total`, from 0) is loaded and run. */
+  readonly onRevisionStart?: (id: string, index: number, total: number) => void;
+  /** After revision `id` is committed (in `all` mode: after its statements and version row). */
+  readonly onRevisionDone?: (id: string, ms: number) => void;
+}
+
+/** What {@link runRevisions} runs. */
+export interface RunRevisionsOptions extends RunProgress {
+  readonly direction: 'up' | 'down';
+  /** Revision ids in run order (a graph plan's `revisions`). */
+  readonly revisions: readonly string[];
+  readonly source: RevisionSource;
+  readonly table: VersionTable;
+  readonly transactionMode?: TransactionMode;
+}
+
+/** The state of one revision while it runs. */
+interface RevisionState {
+  /** The statement in flight (kept when it fails). */
+  statement: { sql: string; params: readonly unknown[] | undefined } | null;
+  /** Statements run in the currently open transaction. */
+  inTransaction: number;
+  /** Something of this revision is already committed. */
+  partial: boolean;
+  inAutocommit: boolean;
+}
+
+/**
+ * Runs the revisions of a plan through `channel`, recording each in the version table in the same
+ * transaction as its statements (INSERT on up, DELETE on down).
+ *
+ * - `per-revision`: `BEGIN` → statements → version row → `COMMIT` for each transactional revision; a
+ *   non-transactional revision runs its statements and then its version row without a transaction;
+ *   `ctx.autocommit` commits what ran so far, runs the block with no transaction, then begins again.
+ * - `all`: one `BEGIN` … `COMMIT` around everything; a non-transactional revision is refused before
+ *   anything runs and an autocommit block fails the run.
+ *
+ * On a failure the open transaction is rolled back and a {@link RevisionFailedError} names the
+ * revision, its file, the statement and PostgreSQL's message. Online and offline runs share this code,
+ * so the offline script has exactly the statements an online run sends.
+ *
+ * @example
+ * ```ts
+ * const channel = await PgChannel.connect(url);
+ * const ran = await runRevisions(channel, {
+ *   direction: 'up',
+ *   revisions: graph.planUpgrade(heads, 'head').revisions,
+ *   source,
+ *   table: new VersionTable(),
+ *   onRevisionDone: (id, ms) => console.log(`${id} ${ms.toFixed(0)} ms`),
+ * });
+ * ```
+ */
+export async function runRevisions(channel: SqlChannel, options: RunRevisionsOptions): Promise<readonly RevisionTiming[]> {
+  const { direction, revisions, source, table } = options;
+  const all = options.transactionMode === 'all';
+  const entries = new Map<string, RevisionSourceEntry>(source.scripts.map((s) => [s.id, s]));
+  const plan = revisions.map((id) => {
+    const entry = entries.get(id);
+    if (!entry) throw new RevisionNotInSourceError(id);
+    if (all && !entry.transactional) throw new AutocommitInTransactionError(id, 'is non-transactional (transactional = false)');
+    return entry;
+  });
+
+  const done: RevisionTiming[] = [];
+  if (all && plan.length > 0) await channel.begin();
+  for (let index = 0; index < plan.length; index++) {
+    const entry = plan[index];
+    options.onRevisionStart?.(entry.id, index, plan.length);
+    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false };
+    try {
+      const revision = await source.load(entry.id);
+      const started = performance.now();
+      const declared = revisionFieldOf(revision, 'transactional');
+      const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
+      if (all && !transactional) throw new AutocommitInTransactionError(entry.id, 'is non-transactional (transactional = false)');
+      const own = !all && transactional;
+      if (own) await channel.begin();
+      await runRevision(revision, direction, contextFor(channel, entry.id, state, own, all));
+
+      const versionSql =
+        direction === 'up'
+          ? table.insertSql({
+              id: entry.id,
+              checksum: source.checksum(entry.id),
+              fileName: entry.path === null ? null : basename(entry.path),
+              durationMs: channel.offline ? null : performance.now() - started,
+            })
+          : table.deleteSql(entry.id);
+      state.statement = { sql: versionSql, params: undefined };
+      if (own) await channel.commit(versionSql);
+      else await channel.query(versionSql);
+      state.statement = null;
+
+      const ms = performance.now() - started;
+      done.push(Object.freeze({ id: entry.id, ms }));
+      options.onRevisionDone?.(entry.id, ms);
+    } catch (error) {
+      throw await failed(channel, error, entry, direction, state, all, done);
+    }
+  }
+  if (all && plan.length > 0) {
+    const last = plan[plan.length - 1];
+    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false };
+    try {
+      await channel.commit();
+    } catch (error) {
+      throw await failed(channel, error, last, direction, state, all, done);
+    }
+  }
+  return Object.freeze(done);
+}
+
+function contextFor(channel: SqlChannel, id: string, state: RevisionState, own: boolean, all: boolean): RevisionContext {
+  return {
+    offline: channel.offline,
+    async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+      state.statement = { sql, params };
+      const rows = await channel.query(sql, params);
+      state.statement = null;
+      if (channel.inTransaction) state.inTransaction += 1;
+      else state.partial = true;
+      return channel.offline ? offlineRows(id, sql) : rows;
+    },
+    async autocommit<T>(fn: () => Promise<T>): Promise<T> {
+      if (all) throw new AutocommitInTransactionError(id, 'opened an autocommit block (outsideTransaction)');
+      if (state.inAutocommit || !own) return fn();
+      if (channel.inTransaction) {
+        state.statement = { sql: 'COMMIT', params: undefined };
+        await channel.commit();
+        state.statement = null;
+        if (state.inTransaction > 0) state.partial = true;
+        state.inTransaction = 0;
+      }
+      state.inAutocommit = true;
+      try {
+        return await fn();
+      } finally {
+        state.inAutocommit = false;
+        await channel.begin();
+      }
+    },
+  };
+}
+
+/** Offline there are no rows: an empty array that throws a typed error when the revision reads it. */
+function offlineRows(id: string, sql: string): Record<string, unknown>[] {
+  return new Proxy([] as Record<string, unknown>[], {
+    get(target, property, receiver) {
+      if (property === 'then') return undefined;
+      if (property === Symbol.toPrimitive || property === 'toJSON') return Reflect.get(target, property, receiver);
+      throw new OfflineResultError(id, sql);
+    },
+  });
+}
+
+/** Rolls back what is open and builds the error that names the revision. */
+async function failed(
+  channel: SqlChannel,
+  error: unknown,
+  entry: RevisionSourceEntry,
+  direction: 'up' | 'down',
+  state: RevisionState,
+  all: boolean,
+  done: readonly RevisionTiming[],
+): Promise<RevisionFailedError> {
+  if (error instanceof RevisionFailedError) return error;
+  try {
+    await channel.rollback();
+  } catch {
+    // the connection is gone: PostgreSQL rolled back on its side
+  }
+  const pg = findPgError(error);
+  const connectionLost = channel.broken || isConnectionLoss(pg ?? error);
+  let rolledBack: string;
+  if (channel.offline) rolledBack = 'no SQL script was produced';
+  else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
+  else {
+    rolledBack =
+      `revision ${entry.id} was rolled back and is not recorded` +
+      (done.length > 0 ? `; the ${done.length} revision(s) before it in this run stay applied and recorded` : '');
+  }
+  return new RevisionFailedError({
+    revision: entry.id,
+    file: entry.path,
+    direction,
+    statement: state.statement?.sql ?? null,
+    pgCode: pg?.code ?? null,
+    pgMessage: pg ? describePgError(pg) : messageOf(error),
+    connectionLost,
+    partiallyApplied: !all && state.partial,
+    completed: all ? [] : done.map((d) => d.id),
+    rolledBack,
+    cause: error,
+  });
+}
+
+/** The fields of pg's `DatabaseError` we use. */
+interface PgError extends Error {
+  code: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+function findPgError(error: unknown): PgError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (!(current instanceof AlembicError) && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return current as PgError;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+function describePgError(e: PgError): string {
+  const extra = [e.detail ? `DETAIL: ${e.detail}` : '', e.hint ? `HINT: ${e.hint}` : ''].filter(Boolean);
+  return extra.length > 0 ? `${e.message} (${extra.join('; ')})` : e.message;
+}
+
+function messageOf(error: unknown): string {
+  let current: unknown = error;
+  // a statement error of the script layer only wraps the driver's error: show the driver's message
+  while (current instanceof AlembicError && current.code === 'REVISION_STATEMENT_FAILED' && current.cause instanceof Error) {
+    current = current.cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code) || /^E(CONNRESET|PIPE|CONNREFUSED)$/.test(code))) {
+    return true;
+  }
+  return /Connection terminated|connection (is )?closed|Client has encountered a connection error/i.test(messageOf(error));
+}

@@ -1,0 +1,45 @@
+import type { Revision } from '../script/revision';
+
+/** What the runtime needs to know about one revision without loading it. */
+export interface RevisionSourceEntry {
+  /** The revision id. */
+  readonly id: string;
+  /** Its file (as shown in messages), or `null` for a revision that has no file (in-memory). */
+  readonly path: string | null;
+  /** Whether it runs in a transaction (the file's `transactional` field). */
+  readonly transactional: boolean;
+  /** Its message (first line of the docstring), for offline SQL comments and logs. */
+  readonly message: string;
+}
+
+/**
+ * Where the runtime gets revisions from: the list of known revisions, the loaded revision to run,
+ * and the checksum of its file (recorded when it is applied, compared afterwards).
+ *
+ * The script layer's directory + loader fit this shape; tests give in-memory revisions.
+ *
+ * @example
+ * ```ts
+ * import { createHash } from 'node:crypto';
+ *
+ * class CreateUsers extends Revision {
+ *   override readonly revision = 'a1a1a1a1a1a1';
+ *   override readonly downRevision = null;
+ *   override up() { this.addSql('create table users (id int primary key)'); }
+ *   override down() { this.addSql('drop table users'); }
+ * }
+ * const source: RevisionSource = {
+ *   scripts: [{ id: 'a1a1a1a1a1a1', path: null, transactional: true, message: 'create users' }],
+ *   load: async () => new CreateUsers(),
+ *   checksum: () => createHash('sha256').update(CreateUsers.toString()).digest('hex'),
+ * };
+ * ```
+ */
+export interface RevisionSource {
+  /** Every known revision (in any order). */
+  readonly scripts: readonly RevisionSourceEntry[];
+  /** A fresh instance of revision `id`, ready to run (one instance per run). */
+  load(id: string): Promise<Revision>;
+  /** sha256 (hex) of revision `id`'s file text. */
+  checksum(id: string): string;
+}
