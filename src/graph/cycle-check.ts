@@ -8,12 +8,18 @@ import { RevisionGraphError } from './errors';
  *
  * @internal
  */
-export function validateAcyclic(ids: readonly string[], down: readonly (readonly number[])[], deps: readonly (readonly number[])[]): void {
-  const versioned = cyclicRevisions(down);
+export function validateAcyclic(
+  ids: readonly string[],
+  down: readonly (readonly number[])[],
+  next: readonly (readonly number[])[],
+  deps: readonly (readonly number[])[] | undefined,
+): void {
+  const versioned = cyclicRevisions(down, next);
   if (versioned.length > 0) {
     const names = versioned.map((i) => ids[i]);
     throw new RevisionGraphError('CYCLE', `Cycle detected in the down revisions of ${names.join(', ')}`, names);
   }
+  if (!deps) return;
   const all = down.map((d, i) => (deps[i].length === 0 ? d : [...d, ...deps[i]]));
   const withDeps = cyclicRevisions(all);
   if (withDeps.length > 0) {
@@ -26,13 +32,15 @@ export function validateAcyclic(ids: readonly string[], down: readonly (readonly
  * The nodes that lie on a cycle of `edges`, in index order: Kahn's algorithm removes everything
  * acyclic in O(n); Tarjan's algorithm then runs only on what is left (usually nothing).
  */
-function cyclicRevisions(edges: readonly (readonly number[])[]): number[] {
+function cyclicRevisions(edges: readonly (readonly number[])[], knownReverse?: readonly (readonly number[])[]): number[] {
   const n = edges.length;
-  const reverse: number[][] = Array.from({ length: n }, () => []);
   const outDegree = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    outDegree[i] = edges[i].length;
-    for (const j of edges[i]) reverse[j].push(i);
+  for (let i = 0; i < n; i++) outDegree[i] = edges[i].length;
+  let reverse = knownReverse;
+  if (!reverse) {
+    const built: number[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < n; i++) for (const j of edges[i]) built[j].push(i);
+    reverse = built;
   }
   const queue: number[] = [];
   for (let i = 0; i < n; i++) if (outDegree[i] === 0) queue.push(i);

@@ -5,6 +5,8 @@ import { validateAcyclic } from './cycle-check';
 /** Characters a revision id may not contain: they carry meaning in targets (`a@b`, `-1`, `+2`, `a:b`). */
 const ILLEGAL_ID_CHARS = /[@+\-:\s]/g;
 const ILLEGAL_LABEL_CHARS = /[@:\s]/;
+const EMPTY: readonly number[] = Object.freeze([]);
+const NO_LABELS: readonly string[] = Object.freeze([]);
 
 /**
  * The loaded, validated revision graph as dense integer-indexed arrays.
@@ -82,9 +84,10 @@ export class GraphIndex {
     this.byId = byId;
 
     const byLabel = new Map<string, number>();
-    const ownLabels: string[][] = new Array(n);
+    const ownLabels: (readonly string[])[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const labels = [...new Set(records[i].branchLabels)];
+      const declared = records[i].branchLabels;
+      const labels = declared.length === 0 ? NO_LABELS : [...new Set(declared)];
       ownLabels[i] = labels;
       for (const label of labels) {
         if (typeof label !== 'string' || label.length === 0 || ILLEGAL_LABEL_CHARS.test(label)) {
@@ -103,8 +106,12 @@ export class GraphIndex {
     this.byLabel = byLabel;
     this.ownLabels = ownLabels;
 
-    const deps: number[][] = new Array(n);
+    const deps: (readonly number[])[] = new Array(n);
     for (let i = 0; i < n; i++) {
+      if (records[i].dependsOn.length === 0) {
+        deps[i] = EMPTY;
+        continue;
+      }
       const out: number[] = [];
       for (const name of records[i].dependsOn) {
         const j = byId.get(name) ?? byLabel.get(name);
@@ -120,30 +127,49 @@ export class GraphIndex {
     }
     this.deps = deps;
 
-    const down: number[][] = new Array(n);
-    const next: number[][] = Array.from({ length: n }, () => []);
-    const allNext: number[][] = Array.from({ length: n }, () => []);
+    const down: (readonly number[])[] = new Array(n);
+    const next: number[][] = new Array(n);
+    let anyDeps = false;
     for (let i = 0; i < n; i++) {
-      const out: number[] = [];
-      for (const name of records[i].downRevisions) {
-        const j = byId.get(name);
-        if (j === undefined) {
-          throw new RevisionGraphError('MISSING_DOWN_REVISION', `Revision ${ids[i]} revises ${name}, which is not present`, [ids[i], name]);
+      const names = records[i].downRevisions;
+      if (names.length === 0) {
+        down[i] = EMPTY;
+      } else {
+        const out: number[] = [];
+        for (const name of names) {
+          const j = byId.get(name);
+          if (j === undefined) {
+            throw new RevisionGraphError('MISSING_DOWN_REVISION', `Revision ${ids[i]} revises ${name}, which is not present`, [ids[i], name]);
+          }
+          if (!out.includes(j)) {
+            out.push(j);
+            (next[j] ??= []).push(i);
+          }
         }
-        if (!out.includes(j)) {
-          out.push(j);
-          next[j].push(i);
+        down[i] = out;
+      }
+      if (deps[i].length > 0) anyDeps = true;
+    }
+    for (let i = 0; i < n; i++) next[i] ??= EMPTY as number[];
+    let allNext: (readonly number[])[] = next;
+    if (anyDeps) {
+      const withDeps: number[][] = next.map((c) => (c.length === 0 ? (EMPTY as number[]) : [...c]));
+      for (let i = 0; i < n; i++) {
+        for (const j of deps[i]) {
+          if (down[i].includes(j)) continue;
+          if (withDeps[j] === EMPTY) withDeps[j] = [];
+          withDeps[j].push(i);
         }
       }
-      down[i] = out;
-      for (const j of out) allNext[j].push(i);
-      for (const j of deps[i]) if (!out.includes(j)) allNext[j].push(i);
+      // keep children in load order
+      for (const c of withDeps) if (c.length > 1) c.sort((a, b) => a - b);
+      allNext = withDeps;
     }
     this.down = down;
     this.next = next;
     this.allNext = allNext;
 
-    validateAcyclic(ids, down, deps);
+    validateAcyclic(ids, down, next, anyDeps ? deps : undefined);
 
     this.stamp = new Uint32Array(n);
     const normDeps = this.normalizeDependencies(deps, down);
@@ -256,11 +282,11 @@ export class GraphIndex {
     return labels;
   }
 
-  private normalizeDependencies(deps: readonly (readonly number[])[], down: readonly (readonly number[])[]): number[][] {
+  private normalizeDependencies(deps: readonly (readonly number[])[], down: readonly (readonly number[])[]): (readonly number[])[] {
     const declarers = new Map<number, number>();
     for (const d of deps) for (const x of d) declarers.set(x, (declarers.get(x) ?? 0) + 1);
     return deps.map((d, i) => {
-      if (d.length === 0 || d.every((x) => declarers.get(x) === 1)) return [...d];
+      if (d.length === 0 || d.every((x) => declarers.get(x) === 1)) return d;
       const declaredBelow = new Set<number>();
       for (const a of this.collect(down[i], down)) for (const x of deps[a]) declaredBelow.add(x);
       return d.filter((x) => !declaredBelow.has(x));

@@ -161,7 +161,7 @@ function runQuery(graph: RevisionGraph, q: Query): { value?: unknown; plan?: Mig
   }
 }
 
-function compare(q: Query, got: ReturnType<typeof runQuery>, order: ConstraintOrder): Outcome {
+function compare(q: Query, got: ReturnType<typeof runQuery>, order: ConstraintOrder, graph?: RevisionGraph): Outcome {
   const expectations = [q.expect, ...(q.hash_variants ?? [])];
   let detail = '';
   for (const ex of expectations) {
@@ -171,7 +171,7 @@ function compare(q: Query, got: ReturnType<typeof runQuery>, order: ConstraintOr
   }
   // Alembic's HeadMaintainer crashed with a bare KeyError after planning; we have no such step.
   if (expectations.every((ex) => ex.error_stage === 'apply') && got.plan) {
-    const bad = order.violation(got.plan.revisions, got.plan.direction);
+    const bad = order.violation(got.plan.revisions, got.plan.direction) ?? wrongUpgradeSet(q, got.plan, order, graph);
     if (!bad) return { ok: true, deliberate: 'no-head-maintainer-crash' };
     detail = bad;
   }
@@ -183,6 +183,18 @@ function compare(q: Query, got: ReturnType<typeof runQuery>, order: ConstraintOr
     detail = bad;
   }
   return { ok: false, detail };
+}
+
+/**
+ * For an absolute upgrade target, the plan must be exactly the targets' ancestry (through the
+ * oracle's constraints) minus what the current rows imply.
+ */
+function wrongUpgradeSet(q: Query, plan: MigrationPlan, order: ConstraintOrder, graph?: RevisionGraph): string | undefined {
+  if (q.op !== 'upgrade' || !graph || /[+-]\d/.test(q.target!)) return undefined;
+  const closure = (ids: readonly string[]) => new Set(ids.flatMap((id) => [id, ...order.ancestors(id)]));
+  const applied = closure(q.current ?? []);
+  const expected = [...closure(graph.resolve(q.target!))].filter((id) => !applied.has(id));
+  return sameSet(plan.revisions, expected) ? undefined : `plan ${plan.revisions.join(' ')} is not the ancestry ${expected.join(' ')}`;
 }
 
 function compareOne(q: Query, ex: Expect, got: ReturnType<typeof runQuery>, order: ConstraintOrder): Outcome {
@@ -272,7 +284,7 @@ describe(`Alembic oracle (${casesPath.endsWith('public-cases.json') ? 'public ca
       } else {
         const order = new ConstraintOrder(c.constraints ?? []);
         for (const q of c.queries) {
-          const outcome = compare(q, runQuery(graph!, q), order);
+          const outcome = compare(q, runQuery(graph!, q), order, graph);
           if (outcome.ok) count(outcome.deliberate);
           else failures.push(`q${q.qi} ${q.op} ${q.target ?? ''} from [${(q.current ?? []).join(' ')}]: ${outcome.detail}`);
         }
