@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { RevisionContext } from '../../src/script/revision-context';
 
 /** The module revision files written by the tests import `Revision` from (this checkout's source). */
 export const SCRIPT_MODULE = resolve(__dirname, '../../src/script');
@@ -74,4 +75,32 @@ export function revisionSource(fields: {
     '  }\n' +
     '}\n'
   );
+}
+
+/** A context that records what the revision asks for, as one list of events. */
+export class RecordingContext implements RevisionContext {
+  readonly events: string[] = [];
+  readonly params: (readonly unknown[] | undefined)[] = [];
+
+  constructor(
+    readonly offline = false,
+    private readonly failOn?: RegExp,
+    private readonly rows: Record<string, unknown>[] = [],
+  ) {}
+
+  async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    this.events.push(sql);
+    this.params.push(params);
+    if (this.failOn?.test(sql)) {
+      throw Object.assign(new Error(`relation "missing" does not exist`), { code: '42P01' });
+    }
+    return this.rows;
+  }
+
+  async autocommit<T>(fn: () => Promise<T>): Promise<T> {
+    this.events.push('<commit>');
+    const result = await fn();
+    this.events.push('<begin>');
+    return result;
+  }
 }
