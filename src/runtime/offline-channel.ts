@@ -3,8 +3,9 @@ import { inlineParams, terminateStatement } from './sql-text';
 
 /**
  * A {@link SqlChannel} that writes an SQL script instead of executing: each statement becomes a line
- * ending in `;` (parameters inlined as quoted literals), `begin()` writes `BEGIN;`, `commit(sql)` writes
- * the statement and `COMMIT;`. Queries return no rows.
+ * ending in `;` (parameters inlined as quoted literals), `begin()` writes `BEGIN;` (deferred to the next
+ * statement, like the online channel, so an empty transaction writes nothing), `commit(sql)` writes the
+ * statement and `COMMIT;`. Queries return no rows.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ export class OfflineChannel implements SqlChannel {
   readonly offline = true;
   readonly broken = false;
   private open = false;
+  private pendingBegin = false;
   private readonly lines: string[] = [];
 
   get inTransaction(): boolean {
@@ -26,6 +28,7 @@ export class OfflineChannel implements SqlChannel {
   }
 
   async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    this.flushBegin();
     this.lines.push(terminateStatement(inlineParams(sql, params ?? [])));
     return [];
   }
@@ -33,18 +36,30 @@ export class OfflineChannel implements SqlChannel {
   async begin(): Promise<void> {
     if (this.open) throw new Error('A transaction is already open on this channel');
     this.open = true;
-    this.lines.push('BEGIN;');
+    this.pendingBegin = true;
   }
 
   async commit(finalSql?: string): Promise<void> {
     if (!this.open) throw new Error('No transaction is open on this channel');
+    this.open = false;
+    if (this.pendingBegin && finalSql === undefined) {
+      this.pendingBegin = false;
+      return;
+    }
+    this.flushBegin();
     if (finalSql !== undefined) this.lines.push(terminateStatement(finalSql));
     this.lines.push('COMMIT;');
-    this.open = false;
   }
 
   async rollback(): Promise<void> {
     this.open = false;
+    this.pendingBegin = false;
+  }
+
+  private flushBegin(): void {
+    if (!this.pendingBegin) return;
+    this.pendingBegin = false;
+    this.lines.push('BEGIN;');
   }
 
   /** Adds an SQL comment line (`-- text`; each line of `text` commented). */

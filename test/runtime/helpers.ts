@@ -162,3 +162,38 @@ export function useFreshDatabases(): { fresh(): Promise<string>; readonly server
     },
   };
 }
+
+/**
+ * A comparable description of a database's schema from the catalogs: every user table's columns
+ * (type, default, not null), constraints, indexes, and enum types with their values.
+ */
+export async function schemaFingerprint(url: string): Promise<Record<string, unknown[]>> {
+  const userSchemas = "not in ('pg_catalog', 'information_schema', 'pg_toast')";
+  return {
+    columns: await sql(
+      url,
+      `select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
+              pg_get_expr(d.adbin, d.adrelid) as default
+         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+         left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+        where c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and n.nspname ${userSchemas}
+        order by 1, 2, a.attnum`,
+    ),
+    constraints: await sql(
+      url,
+      `select n.nspname, c.conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
+         join pg_namespace n on n.oid = c.connamespace where n.nspname ${userSchemas} order by 1, 2`,
+    ),
+    indexes: await sql(url, `select schemaname, indexname, indexdef from pg_indexes where schemaname ${userSchemas} order by 1, 2`),
+    enums: await sql(
+      url,
+      `select t.typname, array_agg(e.enumlabel order by e.enumsortorder)::text as labels from pg_type t
+         join pg_enum e on e.enumtypid = t.oid group by t.typname order by 1`,
+    ),
+    comments: await sql(
+      url,
+      `select c.relname, obj_description(c.oid, 'pg_class') as comment from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname ${userSchemas} and obj_description(c.oid, 'pg_class') is not null order by 1`,
+    ),
+  };
+}
