@@ -1,0 +1,119 @@
+import { extname } from 'node:path';
+import { displayPath } from './display-path';
+import { NoRevisionClassError, ScriptLoadError, ScriptModuleMismatchError, TsLoaderMissingError } from './errors';
+import type { RevisionHeader } from './header-reader';
+import { RUN_REVISION, Revision, revisionFieldOf } from './revision';
+
+/** What `loadRevision` needs: the file and the fields its text declares (a `RevisionScript`). */
+export interface LoadableRevision extends RevisionHeader {
+  /** Absolute path of the file. */
+  readonly path: string;
+}
+
+/**
+ * Whether `.ts` files can be required in this process (ts-node, @swc-node/register, tsx's CommonJS
+ * hook, ... registered a `.ts` loader).
+ *
+ * @example
+ * ```ts
+ * import { isTsLoaderRegistered } from 'mikro-orm-alembic';
+ *
+ * const folder = isTsLoaderRegistered() ? 'src/migrations' : 'dist/migrations';
+ * ```
+ */
+export function isTsLoaderRegistered(): boolean {
+  return require.extensions['.ts'] !== undefined;
+}
+
+/**
+ * Imports one revision module (CommonJS `require`) and returns a new instance of its revision class,
+ * after checking that the instance's fields equal what the file text declares.
+ *
+ * The class is the module's export that extends `Revision` (also one built on another copy of this
+ * package); when several do, the one whose `revision` is the file's id. `.ts` files need a
+ * TypeScript loader registered by the caller (ts-node); without one this throws
+ * `TsLoaderMissingError`. Other failures: `ScriptLoadError` (requiring or constructing threw),
+ * `NoRevisionClassError`, `ScriptModuleMismatchError`.
+ *
+ * @example
+ * ```ts
+ * import { loadRevision, ScriptDirectory } from 'mikro-orm-alembic';
+ *
+ * const script = ScriptDirectory.read({ path: 'dist/migrations' }).get('1a2b3c4d5e6f')!;
+ * const revision = loadRevision(script); // an instance of AddUserRole1a2b3c4d5e6f
+ * ```
+ */
+export function loadRevision(script: LoadableRevision): Revision {
+  const file = displayPath(script.path);
+  const isTs = extname(script.path) === '.ts';
+  if (isTs && !isTsLoaderRegistered()) throw new TsLoaderMissingError(file);
+  let exported: unknown;
+  try {
+    exported = require(script.path);
+  } catch (error) {
+    throw new ScriptLoadError(file, error);
+  }
+
+  const classes = revisionClasses(exported);
+  if (classes.length === 0) {
+    throw new NoRevisionClassError(file, 'the module exports no class extending Revision (export the revision class)');
+  }
+  const instances = classes.map((cls) => {
+    try {
+      return new cls();
+    } catch (error) {
+      throw new ScriptLoadError(file, error);
+    }
+  });
+  const matching = instances.filter((i) => revisionFieldOf(i, 'revision') === script.id);
+  if (matching.length > 1) {
+    throw new NoRevisionClassError(file, `the module exports several classes with revision = '${script.id}': ${names(matching)}`);
+  }
+  if (matching.length === 0) {
+    if (instances.length === 1) throw new ScriptModuleMismatchError(file, 'revision', script.id, revisionFieldOf(instances[0], 'revision'));
+    throw new NoRevisionClassError(file, `none of the exported revision classes (${names(instances)}) has revision = '${script.id}'`);
+  }
+  const instance = matching[0];
+  checkList(file, instance, 'downRevision', script.downRevisions);
+  checkList(file, instance, 'branchLabels', script.branchLabels);
+  checkList(file, instance, 'dependsOn', script.dependsOn);
+  const transactional = revisionFieldOf(instance, 'transactional') ?? true;
+  if (transactional !== script.transactional) throw new ScriptModuleMismatchError(file, 'transactional', script.transactional, transactional);
+  return instance;
+}
+
+type RevisionClass = new () => Revision;
+
+/** The module's exported classes that are revisions (`module.exports = X`, named exports, `default`). */
+function revisionClasses(exported: unknown): RevisionClass[] {
+  const values = new Set<unknown>();
+  if (typeof exported === 'function') values.add(exported);
+  if (exported !== null && (typeof exported === 'object' || typeof exported === 'function')) {
+    for (const value of Object.values(exported)) values.add(value);
+    const withDefault = exported as { default?: unknown };
+    if (withDefault.default !== undefined) values.add(withDefault.default);
+  }
+  return [...values].filter(isRevisionClass);
+}
+
+function isRevisionClass(value: unknown): value is RevisionClass {
+  if (typeof value !== 'function') return false;
+  const proto: unknown = value.prototype;
+  if (typeof proto !== 'object' || proto === null) return false;
+  if (proto instanceof Revision) return true;
+  // a Revision from another copy of this package: same protocol, another class object
+  const p = proto as Record<string | symbol, unknown>;
+  return typeof p.up === 'function' && typeof p[RUN_REVISION] === 'function';
+}
+
+function checkList(file: string, instance: Revision, field: string, fromText: readonly string[]): void {
+  const value = revisionFieldOf(instance, field);
+  const list = value === null || value === undefined ? [] : typeof value === 'string' ? [value] : value;
+  const same =
+    Array.isArray(list) && list.length === fromText.length && list.every((item: unknown, i: number) => item === fromText[i]);
+  if (!same) throw new ScriptModuleMismatchError(file, field, fromText, value);
+}
+
+function names(instances: object[]): string {
+  return instances.map((i) => i.constructor.name).join(', ');
+}

@@ -1,0 +1,190 @@
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
+import type { RevisionRecord } from '../graph/types';
+import { displayPath } from './display-path';
+import { ScriptDirectoryMissingError } from './errors';
+import { readRevisionHeader, type RevisionHeader } from './header-reader';
+import { isTsLoaderRegistered } from './revision-loader';
+
+/**
+ * Discovery: the migrations folder → its revisions, read from the file text (no module is
+ * imported or compiled; see `readRevisionHeader`).
+ *
+ * **Which files are revisions.** Every file directly in the folder (not in subfolders) whose name
+ * ends in `.ts`, `.js` or `.cjs` is a revision, except:
+ * - declaration files (`*.d.ts`),
+ * - names starting with `_` or `.` (put helpers there: `_helpers.ts`, or in a subfolder).
+ *
+ * Other files (`.map`, `.json`, `.md`, `.mjs`, `.mts`, ...) are ignored. A file the rule selects
+ * must be a revision: one without a `revision` field is an error naming it (so a typo never hides a
+ * revision). When one name exists with several extensions (`x.ts` and `x.js`, compiled in place),
+ * one is read: `.ts` when reading TypeScript (`preferTs`), else `.js`, else `.cjs`.
+ *
+ * **Order.** By file name (UTF-16 code units), which is also the load order the graph sees.
+ * Duplicate ids are passed through: the graph reports them.
+ */
+
+/** One revision file, as discovery read it. A frozen plain object. */
+export interface RevisionScript extends RevisionHeader {
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** The file's name (`1a2b3c4d5e6f_add_user_role.ts`). */
+  readonly fileName: string;
+}
+
+/** Where the revisions are. Relative folders are resolved against `baseDir`. */
+export interface ScriptDirectoryOptions {
+  /** The folder of compiled (`.js`) revisions, like MikroORM's `migrations.path`. Default `'migrations'`. */
+  readonly path?: string;
+  /** The folder of TypeScript revisions, like MikroORM's `migrations.pathTs`. Default: `path`. */
+  readonly pathTs?: string;
+  /**
+   * Read `pathTs` and prefer `.ts` files. Default: whether a TypeScript loader (ts-node, ...) is
+   * registered in this process, as MikroORM decides.
+   */
+  readonly preferTs?: boolean;
+  /** The base of relative folders. Default `process.cwd()`. */
+  readonly baseDir?: string;
+}
+
+const EXTENSIONS = ['.ts', '.js', '.cjs'];
+
+/**
+ * The folder discovery reads: `pathTs` when preferring TypeScript (and it is set), else `path`;
+ * absolute.
+ *
+ * @example
+ * ```ts
+ * import { resolveScriptFolder } from 'mikro-orm-alembic';
+ *
+ * resolveScriptFolder({ path: 'dist/migrations', pathTs: 'src/migrations', preferTs: true }); // '/app/src/migrations'
+ * ```
+ */
+export function resolveScriptFolder(options: ScriptDirectoryOptions = {}): string {
+  const preferTs = options.preferTs ?? isTsLoaderRegistered();
+  const path = options.path ?? 'migrations';
+  const folder = preferTs ? (options.pathTs ?? path) : path;
+  return resolve(options.baseDir ?? process.cwd(), folder);
+}
+
+/**
+ * Whether a file name is read as a revision (see the module's rule): `.ts`/`.js`/`.cjs`, not `.d.ts`,
+ * not starting with `_` or `.`.
+ *
+ * @example
+ * ```ts
+ * isRevisionFileName('1a2b3c4d5e6f_add_user_role.ts'); // true
+ * isRevisionFileName('_helpers.ts');                   // false
+ * isRevisionFileName('1a2b3c4d5e6f_add_user_role.d.ts'); // false
+ * ```
+ */
+export function isRevisionFileName(name: string): boolean {
+  const first = name.charCodeAt(0);
+  if (first === 95 || first === 46) return false; // _ .
+  if (!EXTENSIONS.includes(extname(name))) return false;
+  return !name.endsWith('.d.ts');
+}
+
+/**
+ * The revisions of a migrations folder, in file-name order. Reading is fast (one `readdir`, one read
+ * per file, a small reader: no compiler, no import) and strict (a file it cannot read is an error
+ * naming the file and line).
+ *
+ * @example
+ * ```ts
+ * import { ScriptDirectory } from 'mikro-orm-alembic';
+ *
+ * const dir = ScriptDirectory.read({ path: 'dist/migrations', pathTs: 'src/migrations' });
+ * for (const script of dir.scripts) console.log(script.id, script.downRevisions, script.message);
+ * const records = dir.toRecords(); // the graph's input
+ * ```
+ */
+export class ScriptDirectory {
+  private constructor(
+    /** The absolute folder that was read. */
+    readonly folder: string,
+    /** The revisions, in file-name order (duplicates included). */
+    readonly scripts: readonly RevisionScript[],
+  ) {}
+
+  /**
+   * Reads the folder chosen by `options` (see `resolveScriptFolder`).
+   * Throws `ScriptDirectoryMissingError` when it does not exist, and the reader's errors.
+   */
+  static read(options: ScriptDirectoryOptions = {}): ScriptDirectory {
+    const preferTs = options.preferTs ?? isTsLoaderRegistered();
+    const folder = resolveScriptFolder({ ...options, preferTs });
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ScriptDirectoryMissingError(displayPath(folder));
+      throw error;
+    }
+    const names = pickOnePerName(
+      entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isRevisionFileName(e.name)).map((e) => e.name),
+      preferTs,
+    );
+    const shownFolder = displayPath(folder);
+    const scripts = names.map((fileName) => {
+      const path = folder + sep + fileName;
+      const header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
+      return Object.freeze({ ...header, path, fileName });
+    });
+    return new ScriptDirectory(folder, Object.freeze(scripts));
+  }
+
+  /**
+   * The first revision with this exact id, if any.
+   *
+   * @example
+   * ```ts
+   * const script = ScriptDirectory.read().get('1a2b3c4d5e6f');
+   * ```
+   */
+  get(id: string): RevisionScript | undefined {
+    return this.scripts.find((s) => s.id === id);
+  }
+
+  /**
+   * The revisions as the graph's records, in the same order.
+   *
+   * @example
+   * ```ts
+   * const records = ScriptDirectory.read().toRecords(); // [{ id, downRevisions, branchLabels, dependsOn }, ...]
+   * ```
+   */
+  toRecords(): RevisionRecord[] {
+    return this.scripts.map((s) =>
+      Object.freeze({ id: s.id, downRevisions: s.downRevisions, branchLabels: s.branchLabels, dependsOn: s.dependsOn }),
+    );
+  }
+}
+
+/** One buffer for every read: most revisions fit, and this saves a stat and an allocation per file. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/** A file's text as UTF-8: one open/read/close when it fits in the buffer, else the whole file. */
+function readText(path: string): string {
+  const fd = openSync(path, 'r');
+  let length: number;
+  try {
+    length = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return length < READ_BUFFER.length ? READ_BUFFER.toString('utf8', 0, length) : readFileSync(path, 'utf8');
+}
+
+/** Sorted names, keeping one file per name-without-extension. */
+function pickOnePerName(names: string[], preferTs: boolean): string[] {
+  const rank = preferTs ? ['.ts', '.js', '.cjs'] : ['.js', '.cjs', '.ts'];
+  const chosen = new Map<string, string>();
+  for (const name of names) {
+    const ext = extname(name);
+    const stem = name.slice(0, -ext.length);
+    const other = chosen.get(stem);
+    if (other === undefined || rank.indexOf(ext) < rank.indexOf(extname(other))) chosen.set(stem, name);
+  }
+  return [...chosen.values()].sort();
+}
