@@ -1,0 +1,289 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { displayPath } from './display-path';
+import { HeadRequiredError, InvalidRevisionIdError, NotAHeadError, NothingToMergeError, RevisionExistsError } from './errors';
+import { readRevisionHeader } from './header-reader';
+import { isValidRevisionId, newRevisionId, slugify } from './revision-id';
+import { isRevisionFileName } from './script-directory';
+
+/** What a revision file says: the input of `renderRevision`. */
+export interface RevisionTemplate {
+  readonly id: string;
+  /** `[]` for a base, one id, or several for a merge. */
+  readonly downRevisions: readonly string[];
+  readonly message: string;
+  readonly branchLabels?: readonly string[];
+  readonly dependsOn?: readonly string[];
+  /** `false` renders `transactional = false`. Default `true` (not rendered). */
+  readonly transactional?: boolean;
+  readonly createDate: Date;
+  /** The body of `up()`, unindented, one statement per line. Default: a comment. */
+  readonly upBody?: string;
+  /** The body of `down()`, unindented. Default: a comment. */
+  readonly downBody?: string;
+  /** The module specifier `Revision` is imported from. Default `'mikro-orm-alembic'`. */
+  readonly importFrom?: string;
+}
+
+/** A rendered revision file. */
+export interface RenderedRevision {
+  /** `<id>_<slug>.ts` (`<id>.ts` when the message has no letters or digits). */
+  readonly fileName: string;
+  readonly text: string;
+}
+
+/** Options shared by `writeRevision` and `writeMerge`. */
+interface WriteOptionsBase {
+  /** The folder to write into (created if missing). */
+  readonly directory: string;
+  /** The current heads (ids), as the graph computes them. */
+  readonly heads: readonly string[];
+  readonly branchLabels?: readonly string[];
+  /** The new revision's id. Default: `newRevisionId()`. */
+  readonly revId?: string;
+  /** Default: now. Inject for reproducible output. */
+  readonly createDate?: Date;
+  readonly importFrom?: string;
+}
+
+/** Options of `writeRevision`. */
+export interface WriteRevisionOptions extends WriteOptionsBase {
+  readonly message: string;
+  /**
+   * The down revision(s), as ids. Default: the single head (none when there is no revision yet;
+   * `HeadRequiredError` when there are several). `null`: a new base.
+   */
+  readonly head?: string | readonly string[] | null;
+  /** Allow a `head` that is not a head (start a branch from the middle). */
+  readonly splice?: boolean;
+  readonly dependsOn?: readonly string[];
+  readonly transactional?: boolean;
+  readonly upBody?: string;
+  readonly downBody?: string;
+}
+
+/** Options of `writeMerge`. */
+export interface WriteMergeOptions extends WriteOptionsBase {
+  /** The heads to merge (ids). Default: all `heads`. */
+  readonly revisions?: readonly string[];
+  /** Default: `merge <id>, <id>`. */
+  readonly message?: string;
+}
+
+/** A revision file that was written. */
+export interface WrittenRevision {
+  readonly id: string;
+  /** Absolute path of the new file. */
+  readonly path: string;
+  readonly fileName: string;
+}
+
+const DEFAULT_IMPORT = 'mikro-orm-alembic';
+
+/**
+ * Renders a revision file (no file system access): the same input always gives the same bytes.
+ *
+ * @example
+ * ```ts
+ * import { renderRevision } from 'mikro-orm-alembic';
+ *
+ * const { fileName, text } = renderRevision({
+ *   id: '1a2b3c4d5e6f',
+ *   downRevisions: ['0f9e8d7c6b5a'],
+ *   message: 'Add user role',
+ *   createDate: new Date('2026-11-25T13:45:00.123Z'),
+ *   upBody: 'this.addSql(`alter table "user" add column "role" text`);',
+ *   downBody: 'this.addSql(`alter table "user" drop column "role"`);',
+ * });
+ * // fileName === '1a2b3c4d5e6f_add_user_role.ts'; text declares `export class AddUserRole1a2b3c4d5e6f extends Revision`
+ * ```
+ */
+export function renderRevision(template: RevisionTemplate): RenderedRevision {
+  const { id, downRevisions, createDate } = template;
+  if (!isValidRevisionId(id)) throw new InvalidRevisionIdError(id);
+  for (const down of downRevisions) if (!isValidRevisionId(down)) throw new InvalidRevisionIdError(down);
+  const message = template.message.trim();
+  const slug = slugify(message);
+  const className = revisionClassName(slug, id);
+  const header = [
+    '/**',
+    ...(message === '' ? [] : [...message.split(/\r?\n/).map((l) => ` * ${l.replace(/\*\//g, '*\\/')}`.trimEnd()), ' *']),
+    ` * Revision ID: ${id}`,
+    ` * Revises:${downRevisions.length === 0 ? '' : ` ${downRevisions.join(', ')}`}`,
+    ` * Create Date: ${createDate.toISOString().replace('T', ' ')}`,
+    ' */',
+  ];
+  const fields = [
+    `  override readonly revision = ${quote(id)};`,
+    `  override readonly downRevision = ${downRevisions.length === 0 ? 'null' : downRevisions.length === 1 ? quote(downRevisions[0]) : list(downRevisions)};`,
+    `  override readonly branchLabels = ${list(template.branchLabels ?? [])};`,
+    `  override readonly dependsOn = ${list(template.dependsOn ?? [])};`,
+    ...(template.transactional === false ? ['  override readonly transactional = false;'] : []),
+  ];
+  const text = [
+    ...header,
+    `import { Revision } from ${quote(template.importFrom ?? DEFAULT_IMPORT)};`,
+    '',
+    `export class ${className} extends Revision {`,
+    ...fields,
+    '',
+    '  override async up(): Promise<void> {',
+    ...body(template.upBody ?? '// this.addSql(`...`);'),
+    '  }',
+    '',
+    '  override async down(): Promise<void> {',
+    ...body(template.downBody ?? '// this.addSql(`...`);'),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return { fileName: slug === '' ? `${id}.ts` : `${id}_${slug}.ts`, text };
+}
+
+/**
+ * Writes a new revision file (`alembic revision`): its down revision is the single head unless
+ * `head` says otherwise. Refuses to overwrite a file or reuse an id (`RevisionExistsError`), to build
+ * on a revision that is not a head without `splice` (`NotAHeadError`), and to guess among several
+ * heads (`HeadRequiredError`).
+ *
+ * @example
+ * ```ts
+ * import { ScriptDirectory, writeRevision } from 'mikro-orm-alembic';
+ *
+ * const heads = ['0f9e8d7c6b5a']; // from the graph
+ * const { path } = writeRevision({ directory: 'src/migrations', heads, message: 'Add user role', branchLabels: ['users'] });
+ * ```
+ */
+export function writeRevision(options: WriteRevisionOptions): WrittenRevision {
+  const downRevisions = parentsOf(options);
+  if (!options.splice) {
+    for (const parent of downRevisions) {
+      if (!options.heads.includes(parent)) throw new NotAHeadError(parent, options.heads, 'pass splice: true to start a branch from it');
+    }
+  }
+  return write(options.directory, {
+    id: options.revId ?? newRevisionId(),
+    downRevisions,
+    message: options.message,
+    branchLabels: options.branchLabels,
+    dependsOn: options.dependsOn,
+    transactional: options.transactional,
+    createDate: options.createDate ?? new Date(),
+    upBody: options.upBody,
+    downBody: options.downBody,
+    importFrom: options.importFrom,
+  });
+}
+
+/**
+ * Writes a merge revision (`alembic merge`): its down revisions are the given heads (default: all
+ * heads), its `up()`/`down()` run nothing. Needs at least two distinct heads (`NothingToMergeError`);
+ * each must be a head (`NotAHeadError`).
+ *
+ * @example
+ * ```ts
+ * import { writeMerge } from 'mikro-orm-alembic';
+ *
+ * const { id } = writeMerge({ directory: 'src/migrations', heads: ['ae1027a6acf2', '27c6a30d7c24'] });
+ * // a file whose class has downRevision = ['ae1027a6acf2', '27c6a30d7c24'], message "merge ae1027a6acf2, 27c6a30d7c24"
+ * ```
+ */
+export function writeMerge(options: WriteMergeOptions): WrittenRevision {
+  const revisions = [...new Set(options.revisions ?? options.heads)];
+  for (const id of revisions) if (!isValidRevisionId(id)) throw new InvalidRevisionIdError(id);
+  for (const id of revisions) {
+    if (!options.heads.includes(id)) throw new NotAHeadError(id, options.heads, 'a merge joins heads');
+  }
+  if (revisions.length < 2) throw new NothingToMergeError(revisions);
+  return write(options.directory, {
+    id: options.revId ?? newRevisionId(),
+    downRevisions: revisions,
+    message: options.message ?? `merge ${revisions.join(', ')}`,
+    branchLabels: options.branchLabels,
+    createDate: options.createDate ?? new Date(),
+    upBody: '// a merge revision: nothing to run',
+    downBody: '// a merge revision: nothing to run',
+    importFrom: options.importFrom,
+  });
+}
+
+/**
+ * The class name of a revision: PascalCase of the slug followed by the id (`AddUserRole1a2b3c4d5e6f`),
+ * or `Revision_<id>` when the slug is empty or starts with a digit.
+ *
+ * @example
+ * ```ts
+ * revisionClassName('add_user_role', '1a2b3c4d5e6f'); // 'AddUserRole1a2b3c4d5e6f'
+ * revisionClassName('2fa', '1a2b3c4d5e6f');           // 'Revision_1a2b3c4d5e6f'
+ * ```
+ */
+export function revisionClassName(slug: string, id: string): string {
+  const pascal = slug
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return /^[A-Za-z]/.test(pascal) ? `${pascal}${id}` : `Revision_${id}`;
+}
+
+function parentsOf(options: WriteRevisionOptions): string[] {
+  const { head, heads } = options;
+  let parents: string[];
+  if (head === undefined) {
+    if (heads.length > 1) throw new HeadRequiredError(heads);
+    parents = [...heads];
+  } else if (head === null) {
+    parents = [];
+  } else {
+    parents = [...new Set(typeof head === 'string' ? [head] : head)];
+  }
+  for (const id of parents) if (!isValidRevisionId(id)) throw new InvalidRevisionIdError(id);
+  return parents;
+}
+
+function write(directory: string, template: RevisionTemplate): WrittenRevision {
+  const folder = resolve(directory);
+  const { fileName, text } = renderRevision(template);
+  const path = join(folder, fileName);
+  // never write a file the reader would refuse (e.g. an empty or repeated branch label)
+  readRevisionHeader(text, displayPath(path));
+  mkdirSync(folder, { recursive: true });
+  refuseExistingId(folder, template.id);
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RevisionExistsError(displayPath(path), 'the file already exists');
+    throw error;
+  }
+  return Object.freeze({ id: template.id, path, fileName });
+}
+
+/** Refuses an id that a revision file of the folder already declares (files named `<id>_*` or `<id>.*`). */
+function refuseExistingId(folder: string, id: string): void {
+  for (const name of readdirSync(folder)) {
+    if (!isRevisionFileName(name) || !(name.startsWith(`${id}_`) || name.startsWith(`${id}.`))) continue;
+    const path = join(folder, name);
+    let existing: string | undefined;
+    try {
+      existing = readRevisionHeader(readFileSync(path, 'utf8'), displayPath(path)).id;
+    } catch {
+      existing = undefined; // an unreadable file is reported by discovery, not here
+    }
+    if (existing === id) throw new RevisionExistsError(displayPath(path), `a revision with id ${id} already exists`);
+  }
+}
+
+function body(code: string): string[] {
+  if (code.trim() === '') return [];
+  return code
+    .replace(/\s+$/, '')
+    .split(/\r?\n/)
+    .map((line) => (line.trim() === '' ? '' : `    ${line}`));
+}
+
+function list(items: readonly string[]): string {
+  return `[${items.map(quote).join(', ')}]`;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+}
