@@ -230,13 +230,11 @@ class HeaderReader {
     if (!f || f.value === null) return [];
     if (typeof f.value === 'boolean') this.notALiteral(field, f.at);
     const list = typeof f.value === 'string' ? [f.value] : f.value;
-    const seen = new Set<string>();
-    for (const item of list) {
-      if (item === '') this.fail(f.at, `${field}: empty string`);
-      if (seen.has(item)) this.fail(f.at, `${field}: ${JSON.stringify(item)} is listed twice`);
-      seen.add(item);
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === '') this.fail(f.at, `${field}: empty string`);
+      if (list.indexOf(list[i]) < i) this.fail(f.at, `${field}: ${JSON.stringify(list[i])} is listed twice`);
     }
-    return [...list];
+    return list;
   }
 
   private readHeaderComment(start: number, end: number) {

@@ -8,20 +8,8 @@ import { isTsLoaderRegistered } from './revision-loader';
 
 /**
  * Discovery: the migrations folder → its revisions, read from the file text (no module is
- * imported or compiled; see `readRevisionHeader`).
- *
- * **Which files are revisions.** Every file directly in the folder (not in subfolders) whose name
- * ends in `.ts`, `.js` or `.cjs` is a revision, except:
- * - declaration files (`*.d.ts`),
- * - names starting with `_` or `.` (put helpers there: `_helpers.ts`, or in a subfolder).
- *
- * Other files (`.map`, `.json`, `.md`, `.mjs`, `.mts`, ...) are ignored. A file the rule selects
- * must be a revision: one without a `revision` field is an error naming it (so a typo never hides a
- * revision). When one name exists with several extensions (`x.ts` and `x.js`, compiled in place),
- * one is read: `.ts` when reading TypeScript (`preferTs`), else `.js`, else `.cjs`.
- *
- * **Order.** By file name (UTF-16 code units), which is also the load order the graph sees.
- * Duplicate ids are passed through: the graph reports them.
+ * imported or compiled; see `readRevisionHeader`). The rule for which files are revisions is on
+ * `ScriptDirectory`.
  */
 
 /** One revision file, as discovery read it. A frozen plain object. */
@@ -68,7 +56,7 @@ export function resolveScriptFolder(options: ScriptDirectoryOptions = {}): strin
 }
 
 /**
- * Whether a file name is read as a revision (see the module's rule): `.ts`/`.js`/`.cjs`, not `.d.ts`,
+ * Whether a file name is read as a revision (the rule is on `ScriptDirectory`): `.ts`/`.js`/`.cjs`, not `.d.ts`,
  * not starting with `_` or `.`.
  *
  * @example
@@ -89,6 +77,19 @@ export function isRevisionFileName(name: string): boolean {
  * The revisions of a migrations folder, in file-name order. Reading is fast (one `readdir`, one read
  * per file, a small reader: no compiler, no import) and strict (a file it cannot read is an error
  * naming the file and line).
+ *
+ * **Which files are revisions.** Every file directly in the folder (not in subfolders) whose name
+ * ends in `.ts`, `.js` or `.cjs` is a revision, except:
+ * - declaration files (`*.d.ts`),
+ * - names starting with `_` or `.` (put helpers there: `_helpers.ts`, or in a subfolder).
+ *
+ * Other files (`.map`, `.json`, `.md`, `.mjs`, `.mts`, ...) are ignored. A file the rule selects
+ * must be a revision: one without a `revision` field is an error naming it, so a typo never hides a
+ * revision. When one name exists with several extensions (`x.ts` and `x.js`, compiled in place),
+ * one is read: `.ts` when reading TypeScript (`preferTs`), else `.js`, else `.cjs`.
+ *
+ * **Order.** By file name (UTF-16 code units), which is also the load order the graph sees.
+ * Duplicate ids are passed through: the graph reports them.
  *
  * @example
  * ```ts
