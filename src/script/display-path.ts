@@ -7,5 +7,6 @@ import { isAbsolute, relative } from 'node:path';
  */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  if (rel === '') return '.';
+  return !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
