@@ -111,7 +111,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
           ? table.insertSql({
               id: entry.id,
               checksum: source.checksum(entry.id),
-              fileName: entry.path === null ? null : basename(entry.path),
+              fileName: fileNameOf(entry),
               durationMs: channel.offline ? null : performance.now() - started,
             })
           : table.deleteSql(entry.id);
@@ -137,6 +137,18 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
     }
   }
   return Object.freeze(done);
+}
+
+const fileNames = new WeakMap<RevisionSourceEntry, string | null>();
+
+/** The file name recorded in the version table (basename of the path), computed once per entry. */
+function fileNameOf(entry: RevisionSourceEntry): string | null {
+  let name = fileNames.get(entry);
+  if (name === undefined) {
+    name = entry.path === null ? null : basename(entry.path);
+    fileNames.set(entry, name);
+  }
+  return name;
 }
 
 function contextFor(channel: SqlChannel, id: string, state: RevisionState, own: boolean, all: boolean): RevisionContext {
