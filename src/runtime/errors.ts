@@ -257,6 +257,55 @@ export class RevisionNotInSourceError extends AlembicError {
   }
 }
 
+/**
+ * The version table exists but does not have the columns this runtime writes (another tool's table of
+ * the same name, or an incompatible version). Code `VERSION_TABLE_INVALID`.
+ *
+ * @example
+ * ```ts
+ * // choose another table: new MigrationRuntime({ ...options, versionTable: { name: 'my_versions' } })
+ * if (e instanceof VersionTableInvalidError) console.error(e.table);
+ * ```
+ */
+export class VersionTableInvalidError extends AlembicError {
+  readonly table: string;
+
+  constructor(table: string, cause: unknown) {
+    super(
+      'VERSION_TABLE_INVALID',
+      `The version table ${table} exists but is not a mikro-orm-alembic version table ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}); configure another versionTable name`,
+      { cause },
+    );
+    this.table = table;
+  }
+}
+
+/**
+ * The database could not be reached (refused, unknown host, bad password, missing database).
+ * Code `CONNECTION_FAILED`; the message names the server and database, never the password.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.current();
+ * } catch (e) {
+ *   if (e instanceof ConnectionFailedError) console.error(e.target, (e.cause as Error).message);
+ * }
+ * ```
+ */
+export class ConnectionFailedError extends AlembicError {
+  /** `host:port/database` as configured. */
+  readonly target: string;
+
+  constructor(target: string, cause: unknown) {
+    super('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.target = target;
+  }
+}
+
 /** Shortens long SQL for messages (the full text stays on the error's `statement`). */
 export function abbreviate(sql: string, max = 2000): string {
   const oneLine = sql.trim();

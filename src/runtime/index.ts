@@ -2,12 +2,14 @@ export { acquireAdvisoryLock, findLockHolders, releaseAdvisoryLock, type Advisor
 export { checkAppliedState, readAppliedState, type AppliedState, type CheckAppliedOptions } from './applied-state';
 export {
   AutocommitInTransactionError,
+  ConnectionFailedError,
   LockTimeoutError,
   MissingRevisionFileError,
   OfflineResultError,
   RevisionEditedError,
   RevisionFailedError,
   RevisionNotInSourceError,
+  VersionTableInvalidError,
   type ChecksumMismatch,
   type LockHolder,
 } from './errors';

@@ -1,4 +1,5 @@
 import { Client, type ClientConfig, type QueryResult } from 'pg';
+import { ConnectionFailedError } from './errors';
 import type { SqlChannel } from './sql-channel';
 
 /** The `application_name` our connections carry unless configured otherwise. */
@@ -62,8 +63,14 @@ export class PgChannel implements SqlChannel {
     client.on('error', (e: Error) => {
       early = e;
     });
-    await client.connect();
-    const result = await client.query('select pg_backend_pid() as pid');
+    let result: QueryResult;
+    try {
+      await client.connect();
+      result = await client.query('select pg_backend_pid() as pid');
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw new ConnectionFailedError(describeTarget(client), e);
+    }
     const channel = new PgChannel(client, Number(result.rows[0].pid));
     client.removeAllListeners('error');
     client.on('error', (e: Error) => {
@@ -159,6 +166,12 @@ export class PgChannel implements SqlChannel {
       throw e;
     }
   }
+}
+
+/** `host:port/database` of a client (no user or password). */
+function describeTarget(client: Client): string {
+  const c = client as unknown as { host?: string; port?: number; database?: string };
+  return `${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`;
 }
 
 function lastRows(results: QueryResult[], skip: number): Record<string, unknown>[] {

@@ -94,9 +94,10 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   if (all && plan.length > 0) await channel.begin();
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
-    options.onRevisionStart?.(entry.id, index, plan.length);
     const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false };
+    let ms = 0;
     try {
+      options.onRevisionStart?.(entry.id, index, plan.length);
       const revision = await source.load(entry.id);
       const started = performance.now();
       const declared = revisionFieldOf(revision, 'transactional');
@@ -119,13 +120,12 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       if (own) await channel.commit(versionSql);
       else await channel.query(versionSql);
       state.statement = null;
-
-      const ms = performance.now() - started;
-      done.push(Object.freeze({ id: entry.id, ms }));
-      options.onRevisionDone?.(entry.id, ms);
+      ms = performance.now() - started;
     } catch (error) {
       throw await failed(channel, error, entry, direction, state, all, done);
     }
+    done.push(Object.freeze({ id: entry.id, ms }));
+    options.onRevisionDone?.(entry.id, ms);
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VersionTableInvalidError } from './errors';
 import { quoteIdent, quoteLiteral } from './sql-text';
 
 /** Where the version table lives. */
@@ -121,12 +122,18 @@ export class VersionTable {
     return state?.table_exists === true;
   }
 
-  /** The applied revisions, oldest first. */
+  /** The applied revisions, oldest first. A table without our columns → {@link VersionTableInvalidError}. */
   async read(db: Queryable): Promise<AppliedRevision[]> {
-    const rows = await db.query(
-      `select revision, applied_at, duration_ms, checksum, file_name from ${this.qualifiedName} ` +
-        'order by applied_at, revision',
-    );
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await db.query(
+        `select revision, applied_at, duration_ms, checksum, file_name from ${this.qualifiedName} ` +
+          'order by applied_at, revision',
+      );
+    } catch (e) {
+      if ((e as { code?: unknown }).code === '42703') throw new VersionTableInvalidError(String(this), e);
+      throw e;
+    }
     return rows.map((r) =>
       Object.freeze({
         id: String(r.revision),

@@ -64,6 +64,23 @@ describe('runtime: the migration lock', function () {
     expect(await advisoryLocks(url)).to.deep.equal([]);
   });
 
+  it('lets runtimes started together on an empty database apply each revision exactly once', async () => {
+    const url = await dbs.fresh();
+    const revs = new MemoryRevisions([
+      defineRevision({ id: A, up: ['create table t_a (id int)'] }),
+      defineRevision({ id: B, down: A, up: ['create table t_b (id int)', 'insert into t_b values (1)'] }),
+      defineRevision({ id: C, down: B, up: ['insert into t_b values (2)'] }),
+    ]);
+    const results = await Promise.all(Array.from({ length: 4 }, () => runtimeFor(url, revs).upgrade('head')));
+    const ran = results.flatMap((r) => r.ran.map((x) => x.id));
+    expect(ran).to.deep.equal([A, B, C]);
+    expect(results.filter((r) => r.ran.length > 0)).to.have.length(1);
+    for (const r of results) expect(r.headsAfter).to.deep.equal([C]);
+    expect(await sql(url, 'select id from t_b order by id')).to.deep.equal([{ id: 1 }, { id: 2 }]);
+    expect(await versionIds(url)).to.deep.equal([A, B, C]);
+    expect(await advisoryLocks(url)).to.deep.equal([]);
+  });
+
   it('gives up after lockTimeoutMs with a typed error naming the holder, without touching the database', async () => {
     const url = await dbs.fresh();
     const revs = new MemoryRevisions([defineRevision({ id: A, up: ['create table t_a (id int)'] })]);

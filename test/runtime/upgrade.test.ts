@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MigrationRuntime, RevisionFailedError } from '../../src/runtime';
+import { ConnectionFailedError, MigrationRuntime, RevisionFailedError, VersionTableInvalidError } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
 import { advisoryLocks, defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds } from './helpers';
 
@@ -341,5 +341,27 @@ describe('runtime: upgrade and downgrade', function () {
     expect(await runtime.current()).to.deep.equal({ heads: [], applied: [], warnings: [] });
     expect(await runtime.appliedRevisions()).to.deep.equal([]);
     expect(await tables(url)).to.deep.equal([]);
+  });
+
+  it('refuses a foreign table of the same name, and names the server it cannot reach', async () => {
+    const url = await dbs.fresh();
+    await sql(url, 'create table mikro_orm_alembic_version (version_num varchar(32) primary key)');
+    const error = (await runtimeFor(url, chain()).upgrade('head').catch((e: unknown) => e)) as VersionTableInvalidError;
+    expect(error).to.be.instanceOf(VersionTableInvalidError);
+    expect(error.code).to.equal('VERSION_TABLE_INVALID');
+    expect(error.message).to.contain('public.mikro_orm_alembic_version');
+    expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version']);
+    expect(await advisoryLocks(url)).to.deep.equal([]);
+
+    const unreachable = new MigrationRuntime({
+      connection: 'postgres://someone:secret@127.0.0.1:1/nowhere',
+      graph: chain().graph,
+      source: chain().source,
+    });
+    const refused = (await unreachable.upgrade('head').catch((e: unknown) => e)) as ConnectionFailedError;
+    expect(refused).to.be.instanceOf(ConnectionFailedError);
+    expect(refused.code).to.equal('CONNECTION_FAILED');
+    expect(refused.target).to.equal('127.0.0.1:1/nowhere');
+    expect(refused.message).not.to.contain('secret');
   });
 });
