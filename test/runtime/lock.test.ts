@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LockTimeoutError, MigrationRuntime, RevisionFailedError, VersionTable, type LockWaitInfo } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
-import { advisoryLocks, connect, defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from './helpers';
+import { advisoryLocks, connect, defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from './support/helpers';
 
 const A = 'ffffffffff01';
 const B = 'ffffffffff02';

@@ -14,7 +14,7 @@ import {
   type RevisionSource,
 } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
-import { MemoryRevisions, schemaFingerprint, sha256, sql, useFreshDatabases } from './helpers';
+import { MemoryRevisions, schemaFingerprint, sha256, sql, useFreshDatabases } from './support/helpers';
 
 const A = '0ff11e000001';
 const B = '0ff11e000002';

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { expect } from 'chai';
 import { createThrowawayDatabase } from '../../src/harness';
-import { sql } from './helpers';
+import { sql } from './support/helpers';
 import { testServer } from '../support/database';
 
 const N = 1000;
@@ -52,7 +52,7 @@ describe('runtime: speed against psql (RUNTIME_PERF=1)', function () {
         extends: join(root, 'tsconfig.json'),
         compilerOptions: { outDir: join(dir, 'dist'), rootDir: root, sourceMap: false, declaration: false, types: [], typeRoots: [join(root, 'node_modules/@types')] },
         include: [],
-        files: [join(root, 'test/runtime/bench-apply.ts')],
+        files: [join(root, 'test/runtime/support/bench-apply.ts')],
       }),
     );
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
@@ -80,7 +80,7 @@ describe('runtime: speed against psql (RUNTIME_PERF=1)', function () {
         expect(p.status, p.stderr).to.equal(0);
 
         t = performance.now();
-        const r = spawnSync(process.execPath, [join(dir, 'dist/test/runtime/bench-apply.js')], {
+        const r = spawnSync(process.execPath, [join(dir, 'dist/test/runtime/support/bench-apply.js')], {
           encoding: 'utf8',
           env: { ...process.env, BENCH_URL: b.url, BENCH_N: String(N) },
         });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { inlineParams, quoteIdent, quoteLiteral, terminateStatement, VersionTable } from '../../src/runtime';
-import { connect, useFreshDatabases } from './helpers';
+import { connect, useFreshDatabases } from './support/helpers';
 
 describe('runtime: SQL text', function () {
   it('quotes identifiers always, doubling quotes', () => {

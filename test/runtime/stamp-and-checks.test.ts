@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MigrationRuntime, MissingRevisionFileError, RevisionEditedError } from '../../src/runtime';
-import { defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds, type RevisionClass } from './helpers';
+import { defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds, type RevisionClass } from './support/helpers';
 
 const A = '57a3b0000001';
 const B = '57a3b0000002';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AutocommitInTransactionError, MigrationRuntime, RevisionFailedError } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
-import { defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from './helpers';
+import { defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from './support/helpers';
 
 const A = 'eeeeeeeeee01';
 const B = 'eeeeeeeeee02';

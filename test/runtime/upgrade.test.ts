@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConnectionFailedError, MigrationRuntime, RevisionFailedError, VersionTableInvalidError } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
-import { advisoryLocks, defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds } from './helpers';
+import { advisoryLocks, defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds } from './support/helpers';
 
 const A = 'aaaaaaaaaa01';
 const B = 'aaaaaaaaaa02';

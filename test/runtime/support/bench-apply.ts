@@ -5,14 +5,14 @@
  * from the first revision's start to the last one's commit; `processMs` from process start
  * (`performance.timeOrigin`) to the end.
  *
- *   BENCH_URL=postgres://.../db BENCH_N=1000 node -r ts-node/register/transpile-only test/runtime/bench-apply.ts
+ *   BENCH_URL=postgres://.../db BENCH_N=1000 node -r ts-node/register/transpile-only test/runtime/support/bench-apply.ts
  *
  * Used by perf.test.ts; runnable on its own.
  */
 import { performance } from 'node:perf_hooks';
-import { RevisionGraph } from '../../src/graph';
-import { MigrationRuntime, type RevisionSource } from '../../src/runtime';
-import { Revision } from '../../src/script/revision';
+import { RevisionGraph } from '../../../src/graph';
+import { MigrationRuntime, type RevisionSource } from '../../../src/runtime';
+import { Revision } from '../../../src/script/revision';
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_URL;
@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ revisions: n, upgradeMs: Math.round(upgradeMs), loopMs: Math.round(lastDone - firstStart), processMs: Math.round(performance.now()) })}\n`);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { RevisionGraph } from '../../src/graph';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/harness';
-import type { RevisionSource } from '../../src/runtime/revision-source';
-import { Revision } from '../../src/script/revision';
-import { useTestDatabase } from '../support/database';
+import { RevisionGraph } from '../../../src/graph';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../../src/harness';
+import type { RevisionSource } from '../../../src/runtime/revision-source';
+import { Revision } from '../../../src/script/revision';
+import { useTestDatabase } from '../../support/database';
 
 /** A revision class (any subclass of `Revision` with a no-argument constructor). */
 export type RevisionClass = new () => Revision;
