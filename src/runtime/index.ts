@@ -38,3 +38,4 @@ export {
   type VersionRowInput,
   type VersionTableOptions,
 } from './version-table';
+export { scriptDirectorySource, type ScriptDirectorySourceOptions } from './script-source';

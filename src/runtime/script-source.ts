@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { loadRevision } from '../script/revision-loader';
+import type { ScriptDirectory } from '../script/script-directory';
+import { RevisionNotInSourceError } from './errors';
+import type { RevisionSource, RevisionSourceEntry } from './revision-source';
+
+/** Options of {@link scriptDirectorySource}. */
+export interface ScriptDirectorySourceOptions {
+  /** Paths in messages are shown relative to this folder when inside it. Default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/**
+ * The revisions of a migrations folder as a {@link RevisionSource}: entries from discovery (no module is
+ * loaded until a revision runs), `load` through the script layer's loader, and `checksum` = sha256 of the
+ * file's text, read when asked (so an edited file is noticed).
+ *
+ * @example
+ * ```ts
+ * import { MigrationRuntime, RevisionGraph, ScriptDirectory, scriptDirectorySource } from 'mikro-orm-alembic';
+ *
+ * const dir = ScriptDirectory.read({ path: 'dist/migrations', pathTs: 'src/migrations' });
+ * const runtime = new MigrationRuntime({
+ *   connection: process.env.DATABASE_URL!,
+ *   graph: new RevisionGraph(dir.toRecords()),
+ *   source: scriptDirectorySource(dir),
+ * });
+ * await runtime.upgrade('head');
+ * ```
+ */
+export function scriptDirectorySource(directory: ScriptDirectory, options: ScriptDirectorySourceOptions = {}): RevisionSource {
+  const cwd = options.cwd ?? process.cwd();
+  const byId = new Map<string, ScriptDirectory['scripts'][number]>();
+  for (const script of directory.scripts) if (!byId.has(script.id)) byId.set(script.id, script);
+  const entries: RevisionSourceEntry[] = [...byId.values()].map((script) =>
+    Object.freeze({ id: script.id, path: shown(script.path, cwd), transactional: script.transactional, message: script.message }),
+  );
+  const script = (id: string) => {
+    const found = byId.get(id);
+    if (!found) throw new RevisionNotInSourceError(id);
+    return found;
+  };
+  return Object.freeze({
+    scripts: Object.freeze(entries),
+    load: async (id: string) => loadRevision(script(id)),
+    checksum: (id: string) => createHash('sha256').update(readFileSync(script(id).path, 'utf8')).digest('hex'),
+  });
+}
+
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
