@@ -51,6 +51,8 @@ interface RevisionState {
   /** Something of this revision is already committed. */
   partial: boolean;
   inAutocommit: boolean;
+  /** Whether the revision runs in its own transaction (unknown until it is loaded). */
+  ownTransaction: boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   if (all && plan.length > 0) await channel.begin();
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
-    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false };
+    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: true };
     let ms = 0;
     try {
       options.onRevisionStart?.(entry.id, index, plan.length);
@@ -104,6 +106,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
       if (all && !transactional) throw new AutocommitInTransactionError(entry.id, 'is non-transactional (transactional = false)');
       const own = !all && transactional;
+      state.ownTransaction = own;
       if (own) await channel.begin();
       await runRevision(revision, direction, contextFor(channel, entry.id, state, own, all));
 
@@ -129,7 +132,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];
-    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false };
+    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: false };
     try {
       await channel.commit();
     } catch (error) {
@@ -212,13 +215,15 @@ async function failed(
   }
   const pg = findPgError(error);
   const connectionLost = channel.broken || isConnectionLoss(pg ?? error);
+  const record = direction === 'up' ? 'it is not recorded as applied' : 'it is still recorded as applied';
   let rolledBack: string;
   if (channel.offline) rolledBack = 'no SQL script was produced';
   else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
   else {
-    rolledBack =
-      `revision ${entry.id} was rolled back and is not recorded` +
-      (done.length > 0 ? `; the ${done.length} revision(s) before it in this run stay applied and recorded` : '');
+    rolledBack = state.ownTransaction
+      ? `revision ${entry.id} was rolled back; ${record}`
+      : `revision ${entry.id} ran without a transaction: statements before the failing one stay applied; ${record}`;
+    if (done.length > 0) rolledBack += `; the ${done.length} revision(s) before it in this run stay applied and recorded`;
   }
   return new RevisionFailedError({
     revision: entry.id,

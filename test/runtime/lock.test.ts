@@ -158,6 +158,7 @@ describe('runtime: the migration lock', function () {
     const irreversible = (await runtime.downgrade('base').catch((e: unknown) => e)) as RevisionFailedError;
     expect(irreversible.revision).to.equal(A);
     expect((irreversible.cause as { code?: string }).code).to.equal('IRREVERSIBLE');
+    expect(irreversible.message).to.contain('still recorded as applied');
     expect(await versionIds(url)).to.deep.equal([A]);
     expect(await advisoryLocks(url)).to.deep.equal([]);
   });

@@ -319,6 +319,25 @@ describe('runtime: upgrade and downgrade', function () {
     expect(await versionIds(control)).to.deep.equal([T1]);
   });
 
+  it('reports a non-transactional revision failing midway: earlier statements stay, the revision is not recorded', async () => {
+    const url = await dbs.fresh();
+    const N1 = 'dddddddddd10';
+    const N2 = 'dddddddddd11';
+    const revs = new MemoryRevisions([
+      defineRevision({ id: N1, up: ['create table base_t (id int)'] }),
+      defineRevision({ id: N2, down: N1, transactional: false, up: ['create table first_t (id int)', 'create table base_t (id int)', 'create table never_t (id int)'] }),
+    ]);
+    const error = (await runtimeFor(url, revs).upgrade('head').catch((e: unknown) => e)) as RevisionFailedError;
+    expect(error).to.be.instanceOf(RevisionFailedError);
+    expect(error.revision).to.equal(N2);
+    expect(error.pgCode).to.equal('42P07');
+    expect(error.statement).to.equal('create table base_t (id int)');
+    expect(error.partiallyApplied).to.equal(true);
+    expect(error.message).to.contain('ran without a transaction').and.contain('not recorded as applied');
+    expect(await tables(url)).to.deep.equal(['base_t', 'first_t', 'mikro_orm_alembic_version']);
+    expect(await versionIds(url)).to.deep.equal([N1]);
+  });
+
   it('keeps the version table where it is configured, quoting odd names', async () => {
     const url = await dbs.fresh();
     const revs = chain();
