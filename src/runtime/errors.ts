@@ -69,6 +69,7 @@ export class RevisionFailedError extends AlembicError {
     connectionLost: boolean;
     partiallyApplied: boolean;
     completed: readonly string[];
+    /** What happened to the revision's work (rolled back, kept, unknown), for the message. */
     rolledBack: string;
     cause: unknown;
   }) {
@@ -77,7 +78,7 @@ export class RevisionFailedError extends AlembicError {
         (init.pgCode ? ` [SQLSTATE ${init.pgCode}]` : ''),
     ];
     if (init.statement !== null) lines.push(`  statement: ${abbreviate(init.statement)}`);
-    if (init.connectionLost) lines.push('  the connection to PostgreSQL was lost; PostgreSQL rolled back the open transaction');
+    if (init.connectionLost) lines.push('  the connection to PostgreSQL was lost');
     lines.push(`  ${init.rolledBack}`);
     if (init.partiallyApplied) {
       lines.push('  part of this revision had already been committed (autocommit block or non-transactional revision)');

@@ -53,6 +53,8 @@ interface RevisionState {
   inAutocommit: boolean;
   /** Whether the revision runs in its own transaction (unknown until it is loaded). */
   ownTransaction: boolean;
+  /** The final statement (version row + COMMIT, or the version row alone) is in flight. */
+  committing: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   if (all && plan.length > 0) await channel.begin();
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
-    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: true };
+    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: true, committing: false };
     let ms = 0;
     try {
       options.onRevisionStart?.(entry.id, index, plan.length);
@@ -120,6 +122,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
             })
           : table.deleteSql(entry.id);
       state.statement = { sql: versionSql, params: undefined };
+      state.committing = !all; // in mode all only the final COMMIT commits
       if (own) await channel.commit(versionSql);
       else await channel.query(versionSql);
       state.statement = null;
@@ -132,7 +135,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];
-    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: false };
+    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: false, committing: true };
     try {
       await channel.commit();
     } catch (error) {
@@ -218,7 +221,16 @@ async function failed(
   const record = direction === 'up' ? 'it is not recorded as applied' : 'it is still recorded as applied';
   let rolledBack: string;
   if (channel.offline) rolledBack = 'no SQL script was produced';
-  else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
+  else if (connectionLost && state.committing) {
+    rolledBack =
+      `the connection was lost while ${all ? 'the run' : `revision ${entry.id}`} was being committed: PostgreSQL may or may not ` +
+      'have committed it; check the version table (current) before running again';
+  } else if (connectionLost) {
+    rolledBack = all
+      ? 'PostgreSQL rolled back the open transaction: none of the run is applied'
+      : `PostgreSQL rolled back ${state.ownTransaction ? `revision ${entry.id}'s open transaction` : 'the statement in flight'}; ${record}` +
+        (done.length > 0 ? `; the ${done.length} revision(s) before it in this run stay applied and recorded` : '');
+  } else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
   else {
     rolledBack = state.ownTransaction
       ? `revision ${entry.id} was rolled back; ${record}`

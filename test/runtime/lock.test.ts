@@ -196,6 +196,7 @@ describe('runtime: the migration lock', function () {
     expect(error.completed).to.deep.equal([A]);
     expect(error.message).to.contain('terminating connection due to administrator command');
     expect(error.message).to.contain('connection to PostgreSQL was lost');
+    expect(error.message).to.contain(`PostgreSQL rolled back revision ${B}'s open transaction; it is not recorded as applied`);
 
     expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version', 't_a']);
     expect(await sql(url, 'select count(*)::int as n from t_a')).to.deep.equal([{ n: 0 }]);
@@ -211,5 +212,32 @@ describe('runtime: the migration lock', function () {
     ]);
     const retry = await runtimeFor(url, fixed).upgrade('head');
     expect(retry.ran.map((r) => r.id)).to.deep.equal([B, C]);
+  });
+
+  it('says the outcome is unknown when the connection is lost during the COMMIT itself', async () => {
+    const url = await dbs.fresh();
+    const revs = new MemoryRevisions([
+      defineRevision({ id: A, up: ['create table t_a (id int)'] }),
+      defineRevision({ id: B, down: A, up: ['create table t_b (id int)'] }),
+    ]);
+    await runtimeFor(url, revs).upgrade(A);
+    // a deferred trigger on the version table ends the session at COMMIT time, after every statement succeeded
+    await sql(
+      url,
+      `create function die_at_commit() returns trigger language plpgsql as $$
+         begin perform pg_terminate_backend(pg_backend_pid()); perform pg_sleep(5); return null; end $$;
+       create constraint trigger die_at_commit after insert on mikro_orm_alembic_version
+         deferrable initially deferred for each row execute function die_at_commit()`,
+    );
+    const error = (await runtimeFor(url, revs).upgrade('head').catch((e: unknown) => e)) as RevisionFailedError;
+    expect(error).to.be.instanceOf(RevisionFailedError);
+    expect(error.revision).to.equal(B);
+    expect(error.connectionLost).to.equal(true);
+    expect(error.message).to.contain('may or may not have committed it');
+    // here the session died inside the trigger (pg_sleep answers the signal), before the commit record:
+    // neither the revision nor its row is there
+    expect(await versionIds(url)).to.deep.equal([A]);
+    expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version', 't_a']);
+    expect(await advisoryLocks(url)).to.deep.equal([]);
   });
 });
