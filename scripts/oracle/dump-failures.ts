@@ -243,7 +243,8 @@ for (const c of cases) {
   let loadError: RevisionGraphError | undefined;
   try { graph = new RevisionGraph(records); } catch (e) { if (!(e instanceof RevisionGraphError)) throw e; loadError = e; }
   if (loadError) {
-    if (!c.alembic.load_error && !(loadError.code === 'DUPLICATE_REVISION' || loadError.code === 'DEPENDENCY_CYCLE')) { out.push({ case: c.name, load: loadError.code, msg: loadError.message }); }
+    if (!c.alembic.load_error && (loadError.code === 'DUPLICATE_REVISION' || loadError.code === 'DEPENDENCY_CYCLE')) continue; // exempted by the test
+    if (!c.alembic.load_error) { out.push({ case: c.name, load: loadError.code, msg: loadError.message }); }
     else for (const q of c.queries) { const o = compare(q, { error: loadError }, new ConstraintOrder([])); if (!o.ok) out.push({ case: c.name, qi: q.qi, op: q.op, target: q.target, detail: o.detail }); }
     continue;
   }
