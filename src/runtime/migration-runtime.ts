@@ -147,7 +147,9 @@ export class MigrationRuntime {
    */
   async current(): Promise<CurrentState> {
     return this.readOnly(async (channel) => {
-      if (!(await this.versionTable.exists(channel))) return Object.freeze({ heads: Object.freeze([]), applied: Object.freeze([]), warnings: Object.freeze([]) });
+      if (!(await this.versionTable.exists(channel))) {
+        return Object.freeze({ heads: Object.freeze([]), applied: Object.freeze([]), warnings: Object.freeze([]) });
+      }
       const state = await this.readState(channel);
       return Object.freeze({ heads: state.heads, applied: state.rows, warnings: state.warnings });
     });
@@ -252,7 +254,8 @@ export class MigrationRuntime {
   }
 
   private async readState(channel: PgChannel): Promise<AppliedState> {
-    const state = await readAppliedState(channel, this.versionTable, this.options.graph, this.options.source, { strict: this.options.strict });
+    const { graph, source, strict } = this.options;
+    const state = await readAppliedState(channel, this.versionTable, graph, source, { strict });
     for (const warning of state.warnings) this.options.log?.warn?.(warning);
     return state;
   }

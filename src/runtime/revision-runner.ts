@@ -98,7 +98,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   if (all && plan.length > 0) await channel.begin();
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
-    const state: RevisionState = { statement: null, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: true, committing: false };
+    const state = freshState(null);
     let ms = 0;
     try {
       options.onRevisionStart?.(entry.id, index, plan.length);
@@ -135,7 +135,9 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];
-    const state: RevisionState = { statement: { sql: 'COMMIT', params: undefined }, inTransaction: 0, partial: false, inAutocommit: false, ownTransaction: false, committing: true };
+    const state = freshState('COMMIT');
+    state.ownTransaction = false;
+    state.committing = true;
     try {
       await channel.commit();
     } catch (error) {
@@ -143,6 +145,17 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
     }
   }
   return Object.freeze(done);
+}
+
+function freshState(statement: string | null): RevisionState {
+  return {
+    statement: statement === null ? null : { sql: statement, params: undefined },
+    inTransaction: 0,
+    partial: false,
+    inAutocommit: false,
+    ownTransaction: true,
+    committing: false,
+  };
 }
 
 const fileNames = new WeakMap<RevisionSourceEntry, string | null>();
@@ -228,7 +241,8 @@ async function failed(
   } else if (connectionLost) {
     rolledBack = all
       ? 'PostgreSQL rolled back the open transaction: none of the run is applied'
-      : `PostgreSQL rolled back ${state.ownTransaction ? `revision ${entry.id}'s open transaction` : 'the statement in flight'}; ${record}` +
+      : `PostgreSQL rolled back ${state.ownTransaction ? `revision ${entry.id}'s open transaction` : 'the statement in flight'}; ` +
+        record +
         (done.length > 0 ? `; the ${done.length} revision(s) before it in this run stay applied and recorded` : '');
   } else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
   else {
