@@ -137,10 +137,8 @@ export class RevisionGraph {
    */
   resolve(target: string): readonly string[] {
     return Object.freeze(
-      this.r.resolveAll(target).map((x) => {
-        if (x === NONE) throw new RevisionGraphError('WALKED_PAST_END', `'${target}' walks past the base of a branch`, [target]);
-        return x === BASE ? 'base' : this.g.ids[x];
-      }),
+      // like Alembic, `-N` below a base gives base (Alembic's "base" or None): nothing applied on that line
+      this.r.resolveAll(target).map((x) => (x === BASE || x === NONE ? 'base' : this.g.ids[x])),
     );
   }
 
@@ -205,7 +203,8 @@ export class RevisionGraph {
       upper = parts[1] || 'heads';
     }
     const { needs, targets } = collectUpgrade(this.g, this.r, upper, [lower], { inclusive: true, implicitBase: false, noOverwalk: false, lowerSymbol: lower });
-    return Object.freeze(parentsFirst(this.g, needs, targets).reverse().map((x) => this.g.ids[x]));
+    // a range may leave out revisions between two of its own (linked through depends_on): order through them too
+    return Object.freeze(parentsFirst(this.g, needs, targets, true).reverse().map((x) => this.g.ids[x]));
   }
 
   /**

@@ -2,6 +2,7 @@ import { RevisionGraphError } from './errors';
 import type { GraphIndex } from './graph-index';
 import { checkNoOverlap } from './overlap-check';
 import { RELATIVE_TARGET } from './relative-target';
+import { parseDowngradeTarget } from './downgrade-planner';
 import { BASE, NONE, type Ref, type TargetResolver } from './target-resolver';
 
 /** What an upgrade (or a `history` range) needs: the revisions to run and the targets they lead to. */
@@ -39,7 +40,7 @@ export function parseUpgradeTarget(g: GraphIndex, r: TargetResolver, current: re
         if (start.length === 0) start = [NONE];
       }
     }
-    const starts = start ?? (current.length === 0 ? [NONE] : current.map((c) => r.resolveOne(c)));
+    const starts: readonly (Ref | string)[] = start ?? (current.length === 0 ? [NONE] : current);
     if (starts.length > 1) {
       throw new RevisionGraphError(
         'AMBIGUOUS_UPGRADE',
@@ -47,7 +48,8 @@ export function parseUpgradeTarget(g: GraphIndex, r: TargetResolver, current: re
         [...current],
       );
     }
-    const rev = r.walk(starts[0], relative, branch, noOverwalk);
+    const first = starts[0];
+    const rev = r.walk(typeof first === 'string' ? r.resolveOne(first) : first, relative, branch, noOverwalk);
     if (rev === NONE) {
       throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `Relative revision ${match[3]} goes past the last revision: there are fewer than ${relative} revisions to upgrade`, [target]);
     }
@@ -105,12 +107,26 @@ export function collectUpgrade(
 
   let currentRevs = r.resolveEach(lower);
   if (!options.implicitBase) {
-    const outside = currentRevs.find((c) => c >= 0 && !requiredSet[c]);
+    const outside = currentRevs.find((c) => c !== NONE && (c < 0 || !requiredSet[c]));
     if (outside !== undefined) {
-      throw new RevisionGraphError('NOT_AN_ANCESTOR', `Revision ${g.ids[outside]} is not an ancestor of ${upper}: the range ${lower.join(',') || 'base'}:${upper} does not follow one line of revisions`, [g.ids[outside], upper]);
+      const name = outside >= 0 ? g.ids[outside] : 'base';
+      throw new RevisionGraphError('NOT_AN_ANCESTOR', `Revision ${name} is not an ancestor of ${upper}: the range ${lower.join(',') || 'base'}:${upper} does not follow one line of revisions`, [name, upper]);
     }
   }
-  if (currentRevs.length > 0 && currentRevs[0] < 0) currentRevs = currentRevs.filter((c) => c >= 0);
+  let inclusiveLower = currentRevs;
+  if (currentRevs.length > 0 && currentRevs[0] === NONE && options.lowerSymbol !== undefined) {
+    // a relative lower bound that walked past the end: Alembic re-reads it as a downgrade target from the upper end
+    const parsed = parseDowngradeTarget(g, r, [upper], options.lowerSymbol, []);
+    if (parsed.revision === NONE) {
+      throw new RevisionGraphError('WALKED_PAST_END', `'${options.lowerSymbol}' walks past the end of the graph`, [options.lowerSymbol]);
+    }
+    currentRevs = parsed.revision === BASE ? [] : [parsed.revision];
+    inclusiveLower = currentRevs;
+  }
+  currentRevs = currentRevs.filter((c) => c >= 0);
+  if (inclusiveLower.some((c) => c < 0 && c !== NONE) && options.inclusive) {
+    throw new RevisionGraphError('WALKED_PAST_END', `'${options.lowerSymbol ?? lower.join(',')}' walks past a base`, [...lower]);
+  }
   checkNoOverlap(g, currentRevs);
   const applied = new Uint8Array(g.size);
   for (const x of g.ancestors(currentRevs, true)) applied[x] = 1;
@@ -118,7 +134,7 @@ export function collectUpgrade(
   let needs = required.filter((x) => !applied[x]);
   if (options.inclusive) {
     const have = new Set(needs);
-    for (const c of currentRevs) if (!have.has(c)) needs.push(c);
+    for (const c of inclusiveLower) if (c >= 0 && !have.has(c)) needs.push(c);
   }
   if (currentRevs.length > 0 && !options.implicitBase) {
     checkNoOverlap(g, currentRevs, 'descendants');
