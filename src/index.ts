@@ -1,2 +1,13 @@
+/**
+ * mikro-orm-alembic: Alembic's revision graphs for MikroORM v6 on PostgreSQL.
+ *
+ * - `graph/`: the pure revision graph (heads, targets, plans, history).
+ * - `script/`: revision files (discovery without import, the `Revision` base class, writing).
+ * - `runtime/`: the version table, the advisory lock, the runner, offline SQL, stamp.
+ *
+ * The database harness (embedded PostgreSQL, throw-away databases) is `mikro-orm-alembic/harness`.
+ */
 export { AlembicError } from './errors';
 export * from './graph';
+export * from './script';
+export * from './runtime';

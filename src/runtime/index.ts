@@ -39,3 +39,4 @@ export {
   type VersionTableOptions,
 } from './version-table';
 export { scriptDirectorySource, type ScriptDirectorySourceOptions } from './script-source';
+export { MigrationEnvironment, type EnvironmentOptions } from './migration-environment';
