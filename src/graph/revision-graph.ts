@@ -182,6 +182,47 @@ export class RevisionGraph {
   }
 
   /**
+   * A plan that runs exactly the given revisions, in a valid order, and nothing else: for an
+   * upgrade, every parent and dependency of each must be applied or in the set; for a downgrade,
+   * each must be applied and nothing applied outside the set may depend on it. Otherwise
+   * `NOT_APPLICABLE` names the revision and what is missing. The test kit's stairway steps use it.
+   *
+   * @example
+   * ```ts
+   * graph.planExactly(['b2', 'c3'], 'down', ['b2']).headsAfter; // ['c3']
+   * graph.planExactly([], 'up', ['b2']);                         // error NOT_APPLICABLE: a1 is not applied
+   * ```
+   */
+  planExactly(current: readonly string[], direction: 'up' | 'down', ids: readonly string[]): MigrationPlan {
+    const g = this.g;
+    const chosen = [...new Set(ids.map((id) => this.index(id)))];
+    const inSet = new Uint8Array(g.size);
+    for (const x of chosen) inSet[x] = 1;
+    const applied = this.appliedSet(current);
+    for (const x of chosen) {
+      if (direction === 'up') {
+        if (applied[x]) throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} is already applied`, [g.ids[x]]);
+        const missing = g.parents[x].filter((p) => !applied[p] && !inSet[p]);
+        if (missing.length > 0) {
+          const names = missing.map((m) => g.ids[m]);
+          throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} cannot run before ${names.join(', ')}, which ${names.length > 1 ? 'are' : 'is'} not applied`, [g.ids[x], ...names]);
+        }
+      } else {
+        if (!applied[x]) throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} is not applied`, [g.ids[x]]);
+        const blocking = g.allNext[x].filter((c) => applied[c] && !inSet[c]);
+        if (blocking.length > 0) {
+          const names = blocking.map((b) => g.ids[b]);
+          throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} cannot be downgraded while ${names.join(', ')}, which build${names.length > 1 ? '' : 's'} on it, ${names.length > 1 ? 'are' : 'is'} applied`, [g.ids[x], ...names]);
+        }
+      }
+    }
+    let order = parentsFirst(g, chosen, chosen);
+    if (direction === 'down') order = order.reverse();
+    for (const x of order) applied[x] = direction === 'up' ? 1 : 0;
+    return this.plan(direction, order, applied, []);
+  }
+
+  /**
    * Revisions newest first (`alembic history`), optionally within a range `lower:upper` where
    * either end may be empty (`base` and `heads`). The lower end must be an ancestor of the upper.
    *

@@ -1,4 +1,5 @@
 import type { RevisionGraph } from '../graph/revision-graph';
+import type { MigrationPlan } from '../graph/types';
 import { acquireAdvisoryLock, releaseAdvisoryLock, type LockWaitInfo } from './advisory-lock';
 import { readAppliedState, type AppliedState } from './applied-state';
 import { describeHolders } from './errors';
@@ -217,11 +218,27 @@ export class MigrationRuntime {
     });
   }
 
-  private async migrate(direction: 'up' | 'down', target: string, options: RunOptions): Promise<MigrationResult> {
+  /**
+   * Runs exactly the given revisions up (or down), nothing else: their parents must be applied (for
+   * a downgrade, nothing applied may build on them). The test kit's stairway uses it to step one
+   * revision at a time across branches and merges.
+   *
+   * @example
+   * ```ts
+   * await runtime.runExactly('up', ['1a2b3c4d5e6f']);
+   * await runtime.runExactly('down', ['1a2b3c4d5e6f']);
+   * ```
+   */
+  async runExactly(direction: 'up' | 'down', revisions: readonly string[], options: RunOptions = {}): Promise<MigrationResult> {
+    return this.migrate(direction, (heads) => this.options.graph.planExactly(heads, direction, revisions), options);
+  }
+
+  private async migrate(direction: 'up' | 'down', target: string | ((heads: readonly string[]) => MigrationPlan), options: RunOptions): Promise<MigrationResult> {
     const { graph, source, log } = this.options;
     return this.locked(async (channel) => {
       const state = await this.readState(channel);
-      const plan = direction === 'up' ? graph.planUpgrade(state.heads, target) : graph.planDowngrade(state.heads, target);
+      const plan =
+        typeof target === 'function' ? target(state.heads) : direction === 'up' ? graph.planUpgrade(state.heads, target) : graph.planDowngrade(state.heads, target);
       const warnings = [...state.warnings, ...plan.warnings];
       for (const warning of plan.warnings) log?.warn?.(warning);
       const paths = new Map(source.scripts.map((s) => [s.id, s.path]));

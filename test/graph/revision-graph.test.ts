@@ -156,6 +156,20 @@ describe('RevisionGraph', function () {
       expect(planError(() => g.history('c3:b2')).code).to.equal('NOT_AN_ANCESTOR');
     });
 
+    it('planExactly runs one revision across branches and merges, or says why not', function () {
+      const g = new RevisionGraph(merged);
+      expect(g.planExactly(['b2', 'c3'], 'down', ['b2']).headsAfter).to.deep.equal(['c3']);
+      expect(g.planExactly(['b2', 'c3'], 'up', ['d4']).headsAfter).to.deep.equal(['d4']);
+      expect(g.planExactly(['d4'], 'down', ['d4']).headsAfter).to.deep.equal(['b2', 'c3']);
+      const early = planError(() => g.planExactly(['b2'], 'up', ['d4']));
+      expect(early.code).to.equal('NOT_APPLICABLE');
+      expect(early.revisions).to.deep.equal(['d4', 'c3']);
+      const built = planError(() => g.planExactly(['d4'], 'down', ['b2']));
+      expect(built.code).to.equal('NOT_APPLICABLE');
+      expect(built.revisions).to.deep.equal(['b2', 'd4']);
+      expect(g.planExactly(['a1'], 'up', ['c3', 'b2', 'd4']).revisions.at(-1)).to.equal('d4');
+    });
+
     it('plans are frozen plain data', function () {
       const plan = new RevisionGraph(branched).planUpgrade([], 'heads');
       expect(Object.isFrozen(plan)).to.equal(true);
