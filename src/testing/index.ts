@@ -1,0 +1,15 @@
+/**
+ * The migration test kit (`mikro-orm-alembic/testing`): stairway, single head, upgrade from empty,
+ * downgrade leaves no trace, data hooks; runner-agnostic functions and a mocha helper.
+ */
+export { MigrationCheckError, type MigrationCheckCode } from './errors';
+export {
+  MigrationTestKit,
+  StairwaySession,
+  type DataHook,
+  type KitDatabase,
+  type MigrationTestKitOptions,
+  type StairwayResult,
+} from './migration-test-kit';
+export { describeMigrations, type DescribeMigrationsOptions } from './mocha';
+export { diffSchemaSnapshots, readSchemaSnapshot, type SchemaSnapshot, type SnapshotOptions, type SnapshotSection } from './schema-snapshot';
