@@ -4,6 +4,7 @@
  * - `graph/`: the pure revision graph (heads, targets, plans, history).
  * - `script/`: revision files (discovery without import, the `Revision` base class, writing).
  * - `runtime/`: the version table, the advisory lock, the runner, offline SQL, stamp.
+ * - `mikro/`: the MikroORM plugin (`extensions: [alembic()]`), behind `npx mikro-orm migration:*`.
  *
  * The database harness (embedded PostgreSQL, throw-away databases) is `mikro-orm-alembic/harness`.
  */
@@ -11,3 +12,4 @@ export { AlembicError } from './errors';
 export * from './graph';
 export * from './script';
 export * from './runtime';
+export * from './mikro';

@@ -4,6 +4,18 @@ import type { VersionTableOptions } from '../runtime/version-table';
 /**
  * The plugin's options, given to {@link alembic} in `mikro-orm.config.ts`. The bin
  * (`npx mikro-orm-alembic`) reads the same object from the same config file.
+ *
+ * @example
+ * ```ts
+ * import { defineConfig } from '@mikro-orm/postgresql';
+ * import { alembic } from 'mikro-orm-alembic';
+ *
+ * export default defineConfig({
+ *   clientUrl: process.env.DATABASE_URL,
+ *   entities: [User],
+ *   extensions: [alembic({ path: 'dist/migrations', pathTs: 'migrations', versionTable: { schema: 'ops' } })],
+ * });
+ * ```
  */
 export interface AlembicOptions {
   /** Folder of compiled (`.js`) revisions. Default: MikroORM's `migrations.path`, else `'migrations'`. */
@@ -18,15 +30,15 @@ export interface AlembicOptions {
   readonly transactionMode?: TransactionMode;
   /** Applied revisions whose file was edited are an error instead of a warning. */
   readonly strict?: boolean;
-  /**
-   * Upgrade when the ORM starts (`MikroORM.init`): `true` means `'head'`; a string is any target
-   * (`'heads'`, `'billing@head'`). Default `false`. `MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT=0` turns it off.
-   */
-  readonly upgradeOnInit?: boolean | string;
   /** Module specifier generated revisions import `Revision` from. Default `'mikro-orm-alembic'`. */
   readonly importFrom?: string;
   /** Drop native enum types in the database that no entity uses (default: leave them alone). */
   readonly dropUnusedEnums?: boolean;
+  /**
+   * Autogenerate leaves out destructive steps (drop table, column, enum type, foreign key).
+   * Default: MikroORM's `migrations.safe`.
+   */
+  readonly safe?: boolean;
 }
 
 /** Marks the extension object so the bin can find the options among `extensions`. */

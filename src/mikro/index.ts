@@ -1,0 +1,30 @@
+/**
+ * `mikro/`: the MikroORM plugin. `alembic()` for `extensions`, the migrator behind
+ * `npx mikro-orm migration:*` and `orm.migrator`, and its typed API.
+ */
+export { alembic, type AlembicExtension } from './alembic-extension';
+export {
+  AlembicMigrator,
+  type CreatedRevision,
+  type CreateRevisionOptions,
+  type RevisionInfo,
+  type SchemaCheckResult,
+} from './alembic-migrator';
+export { alembicMigrator } from './alembic-migrator-of';
+export { ALEMBIC_OPTIONS, findAlembicOptions, type AlembicOptions, type HasAlembicOptions } from './alembic-options';
+export type { AutogenSafetyNote } from './autogen-port';
+export {
+  CheckNeedsHeadError,
+  DatabaseNotAtHeadError,
+  FromMismatchError,
+  InitialRevisionExistsError,
+  MultipleHeadsError,
+  NotRegisteredError,
+  UnsupportedMigrateOptionError,
+} from './errors';
+export { migrateRequest, type MigrateInput, type MigrateRequest } from './migrate-request';
+export { MigratorEvents, type MigratorListener } from './migrator-events';
+export { connectionFromConfig } from './orm-connection';
+export { revisionDisplayName, targetOfName } from './revision-name';
+export { createScratchDatabase, type ScratchDatabase } from './scratch-database';
+export { VersionStorage, type MigratorStorage } from './version-storage';
