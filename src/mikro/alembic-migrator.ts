@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type {
   IMigrator,
   MigrateOptions,
@@ -16,6 +16,7 @@ import { VersionTable } from '../runtime/version-table';
 import { displayPath } from '../script/display-path';
 import { isTsLoaderRegistered } from '../script/revision-loader';
 import { writeRevision } from '../script/revision-writer';
+import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
 import { runAutogenerate, type AutogenOutcome, type AutogenRequest, type AutogenSafetyNote } from './autogen-port';
 import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, MultipleHeadsError } from './errors';
@@ -175,7 +176,7 @@ export class AlembicMigrator implements IMigrator {
    * ```
    */
   get environment(): MigrationEnvironment {
-    this.env ??= new MigrationEnvironment(this.environmentOptions());
+    this.env ??= this.openEnvironment(this.environmentOptions());
     return this.env;
   }
 
@@ -656,7 +657,13 @@ export class AlembicMigrator implements IMigrator {
   private authoringEnvironment(path?: string): MigrationEnvironment {
     if (path === undefined && this.environmentOptions().preferTs) return this.environment;
     const folder = path ?? this.folders().pathTs;
-    return new MigrationEnvironment({ ...this.environmentOptions(), path: folder, pathTs: folder, preferTs: true });
+    return this.openEnvironment({ ...this.environmentOptions(), path: folder, pathTs: folder, preferTs: true });
+  }
+
+  /** An environment on a folder, created when missing (as MikroORM's migrator does). */
+  private openEnvironment(options: EnvironmentOptions): MigrationEnvironment {
+    mkdirSync(resolveScriptFolder(options), { recursive: true });
+    return new MigrationEnvironment(options);
   }
 
   /** The new revision's parents: `null` for a new base. */

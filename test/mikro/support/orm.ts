@@ -1,0 +1,56 @@
+/** ORMs and revision folders for the plugin's in-process tests. */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Options } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { alembic, type AlembicOptions } from '../../../src/mikro';
+import { writeRevision, type WrittenRevision } from '../../../src/script';
+
+/** Import path generated revisions use for `Revision` (this repository's sources). */
+export const PLUGIN_SRC = resolve(__dirname, '..', '..', '..', 'src');
+
+/** A temporary folder, removed by `cleanup()`. */
+export function tempDir(prefix = 'mikro-alembic-'): { path: string; cleanup(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** An ORM on `url` with the plugin (its migrations in `dir`) and the given entities. */
+export async function initOrm(
+  url: string,
+  dir: string,
+  entities: Options['entities'],
+  plugin: AlembicOptions = {},
+  extra: Partial<Options> = {},
+): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: url,
+    entities,
+    extensions: [alembic({ path: dir, importFrom: PLUGIN_SRC, ...plugin })],
+    debug: false,
+    allowGlobalContext: true,
+    migrations: { silent: true },
+    ...extra,
+  });
+}
+
+/** Writes a revision with SQL steps on `head` (default: the single head of `heads`). */
+export function addRevision(
+  dir: string,
+  heads: readonly string[],
+  options: { message: string; up?: string[]; down?: string[]; head?: string | null; branchLabels?: string[] },
+): WrittenRevision {
+  const body = (sql: string[] | undefined) => (sql ?? []).map((s) => `this.addSql(${JSON.stringify(s)});`).join('\n') || '// nothing';
+  return writeRevision({
+    directory: dir,
+    heads,
+    message: options.message,
+    head: options.head,
+    branchLabels: options.branchLabels,
+    upBody: body(options.up),
+    downBody: body(options.down),
+    importFrom: PLUGIN_SRC,
+  });
+}
