@@ -53,7 +53,7 @@ export class MultipleHeadsError extends AlembicError {
     super(
       'MULTIPLE_HEADS',
       `The revisions have ${heads.length} heads (${heads.join(', ')}): a new revision needs one. ` +
-        `Merge them first (npx mikro-orm-alembic merge heads), or pass the head to build on.`,
+        `Merge them first (npx mikro-orm-alembic merge), or pass the head to build on.`,
     );
     this.heads = Object.freeze([...heads]);
   }

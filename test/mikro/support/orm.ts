@@ -40,7 +40,7 @@ export async function initOrm(
 export function addRevision(
   dir: string,
   heads: readonly string[],
-  options: { message: string; up?: string[]; down?: string[]; head?: string | null; branchLabels?: string[] },
+  options: { message: string; up?: string[]; down?: string[]; head?: string | readonly string[] | null; branchLabels?: string[] },
 ): WrittenRevision {
   const body = (sql: string[] | undefined) => (sql ?? []).map((s) => `this.addSql(${JSON.stringify(s)});`).join('\n') || '// nothing';
   return writeRevision({
