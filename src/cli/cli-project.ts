@@ -1,0 +1,269 @@
+import { existsSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { RevisionGraphError, type RevisionGraphErrorCode } from '../graph/errors';
+import { RevisionGraph } from '../graph/revision-graph';
+import type { ConnectionOptions } from '../runtime/pg-channel';
+import type { MigrationRuntime, MigrationRuntimeOptions } from '../runtime/migration-runtime';
+import type { RevisionSource } from '../runtime/revision-source';
+import type { TransactionMode } from '../runtime/revision-runner';
+import type { VersionTableOptions } from '../runtime/version-table';
+import { ScriptDirectory } from '../script/script-directory';
+import { ConfigLoadError, NoConnectionError } from './errors';
+import { loadOrmConfig, type LoadedOrmConfig } from './orm-config';
+import { configSearchPaths, readProjectSettings, type ProjectSettings } from './project-settings';
+import { ensureTsLoader, prefersTypeScript } from './ts-loader';
+
+/** The options every verb accepts (before or after the verb). */
+export interface GlobalOptions {
+  /** `--config <file>` (repeatable): the MikroORM config file(s) to try, instead of the search paths. */
+  readonly config?: readonly string[];
+  /** `--context <name>`: which config of a multi-config file. */
+  readonly context?: string;
+  /** `--path <folder>`: the migrations folder (both `path` and `pathTs`). */
+  readonly path?: string;
+  /** `--url <url>`: the database, instead of the config's connection. */
+  readonly url?: string;
+}
+
+/**
+ * What a verb needs from the project, which decides whether the MikroORM config is loaded:
+ * - `graph`: the revision files only. The config is loaded only when the folder is not known from
+ *   `--path` or package.json's `"mikro-orm-alembic"` key.
+ * - `offline`: the files and the plugin options (version table, transaction mode): the config is
+ *   loaded when one exists.
+ * - `database`: also a connection: `--url`, or the config's (loaded when one exists).
+ * - `optional-database`: like `database`, but without a connection the verb goes on without one.
+ */
+export type ProjectNeed = 'graph' | 'offline' | 'database' | 'optional-database';
+
+/** The plugin options the bin uses, after flags, package.json and the config were merged. */
+export interface ResolvedOptions {
+  readonly versionTable: VersionTableOptions | undefined;
+  readonly lockTimeoutMs: number | undefined;
+  readonly transactionMode: TransactionMode | undefined;
+  readonly strict: boolean | undefined;
+  readonly importFrom: string | undefined;
+}
+
+/** Where the migrations folder setting came from (for messages). */
+export type FolderSource = '--path' | 'package.json' | 'config' | 'default';
+
+/**
+ * One project as a verb sees it: the migrations folder (read lazily, once), its revision graph, the
+ * plugin options and — when needed — the database connection. Opening it loads the MikroORM config
+ * only when the verb's {@link ProjectNeed} requires it.
+ *
+ * @example
+ * ```ts
+ * const project = await CliProject.open({ path: 'migrations' }, 'graph', process.cwd(), warn);
+ * console.log(project.graph.heads);
+ * ```
+ */
+export class CliProject {
+  private directory: ScriptDirectory | undefined;
+  private revisionGraph: RevisionGraph | undefined;
+  private revisionSource: RevisionSource | undefined;
+
+  private constructor(
+    /** The folder discovery reads (absolute). */
+    readonly folder: string,
+    /** The folder new revisions are written to (absolute): `pathTs`, else `path`. */
+    readonly writeFolder: string,
+    /** Where the folder setting came from. */
+    readonly folderSource: FolderSource,
+    /** Whether `.ts` revisions are preferred (see `prefersTypeScript`). */
+    readonly preferTs: boolean,
+    readonly options: ResolvedOptions,
+    /** The database, or `null` when the verb does not need one or none is configured. */
+    readonly connection: ConnectionOptions | null,
+    /** The MikroORM config file that was loaded, or `null`. */
+    readonly configFile: string | null,
+    readonly settings: ProjectSettings,
+    readonly cwd: string,
+  ) {}
+
+  /**
+   * Resolves the project for a verb. Folders: `--path` (relative to the working directory), else
+   * package.json's `"mikro-orm-alembic"` `path`/`pathTs` (relative to that package.json), else the
+   * config's `alembic({ path, pathTs })`, else its `migrations.path`/`pathTs` (relative to its
+   * `baseDir`), else `migrations`. `writing` (revision, merge): read the folder new revisions go to.
+   */
+  static async open(
+    global: GlobalOptions,
+    need: ProjectNeed,
+    cwd: string,
+    warn: (message: string) => void,
+    options: { writing?: boolean } = {},
+  ): Promise<CliProject> {
+    const settings = readProjectSettings(cwd);
+    const key = settings.alembic;
+    const folderKnown = global.path !== undefined || key?.path !== undefined || key?.pathTs !== undefined;
+    const preferTs = prefersTypeScript(settings, cwd);
+
+    let config: LoadedOrmConfig | null = null;
+    const wantsConfig =
+      need === 'graph'
+        ? !folderKnown
+        : (global.config?.length ?? 0) > 0 || !folderKnown || configExists(settings, cwd, preferTs) || (need === 'database' && !global.url);
+    if (wantsConfig) {
+      try {
+        config = await loadOrmConfig(settings, { configPaths: global.config, contextName: global.context, cwd });
+      } catch (error) {
+        // marks of applied revisions are a bonus: a config that cannot be loaded only loses them
+        if (need !== 'optional-database' || !folderKnown || !(error instanceof ConfigLoadError)) throw error;
+        warn(`${error.message} (going on without the database)`);
+      }
+    }
+
+    let path: string;
+    let pathTs: string | undefined;
+    let folderSource: FolderSource;
+    if (global.path !== undefined) {
+      path = resolve(cwd, global.path);
+      pathTs = path;
+      folderSource = '--path';
+    } else if (key?.path !== undefined || key?.pathTs !== undefined) {
+      path = resolve(settings.root, key.path ?? (key.pathTs as string));
+      pathTs = key.pathTs === undefined ? undefined : resolve(settings.root, key.pathTs);
+      folderSource = 'package.json';
+    } else if (config !== null) {
+      const base = config.baseDir;
+      const alembicPath = config.alembic?.path ?? config.migrationsPath ?? 'migrations';
+      path = resolve(base, alembicPath);
+      const ts = config.alembic?.pathTs ?? config.migrationsPathTs;
+      pathTs = ts === undefined ? undefined : resolve(base, ts);
+      folderSource = 'config';
+    } else {
+      path = resolve(settings.root, 'migrations');
+      pathTs = undefined;
+      folderSource = 'default';
+    }
+    if (key !== null && config?.alembic !== undefined) warnOnDisagreement(key, config.alembic, settings, config, warn);
+
+    const fromConfig = config?.alembic;
+    const resolved: ResolvedOptions = Object.freeze({
+      versionTable: key?.versionTable ?? fromConfig?.versionTable,
+      lockTimeoutMs: key?.lockTimeoutMs ?? fromConfig?.lockTimeoutMs,
+      transactionMode: key?.transactionMode ?? fromConfig?.transactionMode,
+      strict: key?.strict ?? fromConfig?.strict,
+      importFrom: key?.importFrom ?? fromConfig?.importFrom,
+    });
+
+    let connection: ConnectionOptions | null = null;
+    if (need === 'database' || need === 'optional-database') {
+      connection = global.url ?? config?.connection ?? null;
+      if (connection === null && need === 'database') {
+        throw new NoConnectionError(
+          config === null ? 'no MikroORM config file was found and --url was not given' : 'the MikroORM config has no connection',
+        );
+      }
+    }
+    // writing verbs read the folder they write to (the TypeScript sources), whatever is compiled
+    const readTs = preferTs || options.writing === true;
+    const folder = readTs ? (pathTs ?? path) : path;
+    return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config?.file ?? null, settings, cwd);
+  }
+
+  /** The revision files (read once, from the file text: nothing is imported). */
+  get scripts(): ScriptDirectory {
+    this.directory ??= ScriptDirectory.read({ path: this.folder, pathTs: this.folder, preferTs: this.preferTs, baseDir: this.cwd });
+    return this.directory;
+  }
+
+  /**
+   * The revision graph. A broken graph's error (cycle, duplicate id, missing parent, ...) also names
+   * the files of the revisions at fault.
+   */
+  get graph(): RevisionGraph {
+    if (this.revisionGraph === undefined) {
+      const scripts = this.scripts;
+      try {
+        this.revisionGraph = new RevisionGraph(scripts.toRecords());
+      } catch (error) {
+        throw error instanceof RevisionGraphError ? withFiles(error, scripts, this.cwd) : error;
+      }
+    }
+    return this.revisionGraph;
+  }
+
+  /** The folder as messages show it (relative to the working directory when inside it). */
+  shown(path: string = this.folder): string {
+    return shownPath(path, this.cwd);
+  }
+
+  /**
+   * A runtime for this project's database (or, for offline SQL, for none), over the graph and files
+   * already read. The runtime and `pg` are loaded now, not before. With `runsRevisions` (upgrade,
+   * downgrade, offline SQL), ts-node is registered first when the folder has TypeScript revisions.
+   */
+  runtime(overrides: Partial<MigrationRuntimeOptions> = {}, options: { runsRevisions?: boolean } = {}): MigrationRuntime {
+    const graph = this.graph;
+    if (options.runsRevisions && this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MigrationRuntime: Runtime } = require('../runtime/migration-runtime') as typeof import('../runtime/migration-runtime');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { scriptDirectorySource } = require('../runtime/script-source') as typeof import('../runtime/script-source');
+    this.revisionSource ??= scriptDirectorySource(this.scripts, { cwd: this.cwd });
+    return new Runtime({
+      connection: this.connection ?? '',
+      graph,
+      source: this.revisionSource,
+      versionTable: this.options.versionTable,
+      lockTimeoutMs: this.options.lockTimeoutMs,
+      transactionMode: this.options.transactionMode,
+      strict: this.options.strict,
+      ...overrides,
+    });
+  }
+}
+
+/** A path relative to `cwd` when inside it, else absolute. */
+export function shownPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return '.';
+  return !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Whether a MikroORM config file exists on the search paths (a few `stat`s; MikroORM is not loaded). */
+function configExists(settings: ProjectSettings, cwd: string, tsAllowed: boolean): boolean {
+  if (['MIKRO_ORM_CLIENT_URL', 'MIKRO_ORM_HOST', 'MIKRO_ORM_DB_NAME'].some((v) => process.env[v])) return true;
+  return configSearchPaths(settings, cwd, tsAllowed).some((p) => existsSync(resolve(cwd, p)));
+}
+
+function warnOnDisagreement(
+  key: NonNullable<ProjectSettings['alembic']>,
+  fromConfig: NonNullable<LoadedOrmConfig['alembic']>,
+  settings: ProjectSettings,
+  config: LoadedOrmConfig,
+  warn: (message: string) => void,
+): void {
+  const folder = (base: string, p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
+  const differs: string[] = [];
+  for (const field of ['path', 'pathTs'] as const) {
+    const a = folder(settings.root, key[field]);
+    const b = folder(config.baseDir, fromConfig[field]);
+    if (a !== undefined && b !== undefined && a !== b) differs.push(field);
+  }
+  for (const field of ['versionTable', 'lockTimeoutMs', 'transactionMode', 'strict', 'importFrom'] as const) {
+    const a = key[field];
+    const b = fromConfig[field];
+    if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) differs.push(field);
+  }
+  if (differs.length > 0) {
+    warn(
+      `package.json "mikro-orm-alembic" and the alembic() options of ${config.file ?? 'the MikroORM config'} disagree on ` +
+        `${differs.join(', ')}; the bin uses package.json's values`,
+    );
+  }
+}
+
+/** The same graph error, with the file of each revision it names. */
+function withFiles(error: RevisionGraphError, scripts: ScriptDirectory, cwd: string): RevisionGraphError {
+  const lines: string[] = [];
+  for (const id of new Set(error.revisions)) {
+    const files = scripts.scripts.filter((s) => s.id === id).map((s) => shownPath(s.path, cwd));
+    if (files.length > 0) lines.push(`  ${id}: ${files.join(', ')}`);
+  }
+  if (lines.length === 0) return error;
+  return new RevisionGraphError(error.code as RevisionGraphErrorCode, `${error.message}\n${lines.join('\n')}`, error.revisions);
+}

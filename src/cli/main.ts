@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The bin: `npx mikro-orm-alembic <verb>`. Start-up is kept small (commander and the verb being
+ * run, nothing else): `heads` never loads MikroORM, ts-node or pg. Exit codes: 0 success, 1 the
+ * operation failed, 2 bad usage.
+ *
+ * @example
+ * ```sh
+ * npx mikro-orm-alembic heads
+ * npx mikro-orm-alembic upgrade head
+ * npx ts-node --transpile-only src/cli/main.ts history --graph   # in this repository
+ * ```
+ */
+import { CommanderError } from 'commander';
+import { Output } from './output';
+import { buildProgram } from './program';
+import { EXIT, reportError } from './report-error';
+
+/**
+ * Runs the bin with `argv` (as `process.argv`: node, script, then the arguments) and resolves to its
+ * exit code; never calls `process.exit`.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['node', 'mikro-orm-alembic', 'check', '--path', 'migrations']);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: { stdout?: Output['stdout']; stderr?: Output['stderr']; cwd?: string } = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  let output: Output | undefined;
+  const program = buildProgram((color) => (output = new Output(stdout, stderr, { color })), io.cwd ?? process.cwd());
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and --version exit 0; every other commander error is a bad command line
+      return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    return reportError(error, output ?? new Output(stdout, stderr));
+  }
+}
+
+if (require.main === module) {
+  // `mikro-orm-alembic history | head`: the reader went away; that is not an error
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  runCli(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = EXIT.FAILED;
+    },
+  );
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Configuration } from '@mikro-orm/core';
+import type { ClientConfig } from 'pg';
+import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
+import { ConfigLoadError } from './errors';
+import type { ProjectSettings } from './project-settings';
+import { prefersTypeScript, ensureTsLoader } from './ts-loader';
+
+/** What the bin takes from a MikroORM config. */
+export interface LoadedOrmConfig {
+  /** The config file that was loaded (absolute), or `null` when it came from `MIKRO_ORM_*` variables alone. */
+  readonly file: string | null;
+  /** The plugin options found among `extensions` (`alembic({...})`), or `undefined` without the plugin. */
+  readonly alembic: AlembicOptions | undefined;
+  /** MikroORM's `migrations.path` and `migrations.pathTs` (the fallback folders). */
+  readonly migrationsPath: string | undefined;
+  readonly migrationsPathTs: string | undefined;
+  /** MikroORM's `baseDir`: relative folders of the config are resolved against it. */
+  readonly baseDir: string;
+  /** The pg connection settings (`clientUrl`, or host/port/user/password/dbName, plus `driverOptions.connection`). */
+  readonly connection: ClientConfig;
+}
+
+/** Where to look for the config. */
+export interface OrmConfigRequest {
+  /** `--config` paths (they replace the search paths). */
+  readonly configPaths?: readonly string[];
+  /** `--context`; default `MIKRO_ORM_CONTEXT_NAME`, else `default`. */
+  readonly contextName?: string;
+  readonly cwd: string;
+}
+
+const CONNECTION_VARIABLES = ['MIKRO_ORM_CLIENT_URL', 'MIKRO_ORM_HOST', 'MIKRO_ORM_DB_NAME'];
+
+/**
+ * Loads the MikroORM config the way MikroORM's CLI does: ts-node registered first (unless
+ * `useTsNode` is `false`), `.env` read, the same search paths (or `--config`), the same context
+ * selection, through `ConfigurationLoader.getConfiguration`. Returns `null` when no config file
+ * exists on the search paths and no `MIKRO_ORM_*` connection variable is set. A config without the
+ * plugin is fine: its options are `undefined` and defaults apply.
+ *
+ * This imports `@mikro-orm/core` (and ts-node): only commands that need the config call it.
+ *
+ * @example
+ * ```ts
+ * const config = await loadOrmConfig(readProjectSettings(cwd), { cwd, contextName: 'reporting' });
+ * if (config) console.log(config.file, config.connection.database, config.alembic?.path);
+ * ```
+ */
+export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfigRequest): Promise<LoadedOrmConfig | null> {
+  const explicit = request.configPaths !== undefined && request.configPaths.length > 0;
+  if (settings.useTsNode !== false && prefersTypeScript(settings, request.cwd)) ensureTsLoader(settings, request.cwd);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConfigurationLoader } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+  const paths = explicit ? [...(request.configPaths as readonly string[])] : ConfigurationLoader.getConfigPaths();
+  const found = paths.map((p) => (isAbsolute(p) ? p : resolve(request.cwd, p))).find((p) => existsSync(p)) ?? null;
+  if (found === null) {
+    if (explicit) throw new ConfigLoadError(`MikroORM config file not found: ${paths.join(', ')}`, paths);
+    if (!CONNECTION_VARIABLES.some((v) => process.env[v])) return null;
+  }
+  const contextName = request.contextName ?? process.env.MIKRO_ORM_CONTEXT_NAME ?? 'default';
+  let config: Configuration;
+  try {
+    const options = {};
+    ConfigurationLoader.commonJSCompat(options);
+    ConfigurationLoader.registerDotenv(options);
+    // the bin needs no entities: don't let an entity-less config (or context) fail validation
+    config = await ConfigurationLoader.getConfiguration(contextName, paths, { discovery: { warnWhenNoEntities: false } });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigLoadError(`Cannot load the MikroORM config${found ? ` ${found}` : ''}: ${reason}`, [], { cause: error });
+  }
+  const migrations = (config.get('migrations') ?? {}) as { path?: string; pathTs?: string };
+  return Object.freeze({
+    file: found,
+    alembic: findAlembicOptions(config.get('extensions') as readonly unknown[] | undefined),
+    migrationsPath: migrations.path,
+    migrationsPathTs: migrations.pathTs,
+    baseDir: String(config.get('baseDir') ?? request.cwd),
+    connection: connectionOf(config, found),
+  });
+}
+
+/** What the driver's connection resolves (MikroORM's own rules: explicit options override the URL's parts). */
+interface DriverConnectionOptions {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string | (() => string | Promise<string>);
+  database?: string;
+}
+
+/**
+ * The pg settings of a loaded config, resolved by the driver as MikroORM connects: `clientUrl`, with
+ * `host`/`port`/`user`/`password`/`dbName` overriding its parts, plus `driverOptions.connection`
+ * (`ssl`, ...). Nothing is connected.
+ */
+function connectionOf(config: Configuration, file: string | null): ClientConfig {
+  let options: DriverConnectionOptions;
+  try {
+    options = config.getDriver().getConnection().getConnectionOptions() as DriverConnectionOptions;
+  } catch (error) {
+    throw new ConfigLoadError(
+      `The MikroORM config${file ? ` ${file}` : ''} has no usable PostgreSQL driver: ${error instanceof Error ? error.message : String(error)}`,
+      [],
+      { cause: error },
+    );
+  }
+  const platform = config.getDriver().getPlatform().constructor.name;
+  if (!/postgre/i.test(platform)) {
+    throw new ConfigLoadError(`mikro-orm-alembic works with PostgreSQL, but the MikroORM config${file ? ` ${file}` : ''} uses ${platform}`);
+  }
+  const result: ClientConfig = {};
+  if (options.host) result.host = options.host;
+  if (options.port && !Number.isNaN(options.port)) result.port = options.port;
+  if (options.user) result.user = options.user;
+  if (options.password) result.password = options.password;
+  if (options.database) result.database = options.database;
+  const extra = (config.get('driverOptions') as { connection?: unknown } | undefined)?.connection;
+  if (typeof extra === 'object' && extra !== null) {
+    for (const [key, value] of Object.entries(extra)) {
+      if (key !== 'types' && value !== undefined) (result as Record<string, unknown>)[key] = value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,228 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- verbs are required lazily, so that `heads` never loads what `upgrade` needs */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import type { GlobalOptions } from './cli-project';
+import type { Output } from './output';
+import type { VerbContext } from './verb-context';
+
+/** The global options as commander parses them. */
+interface ParsedGlobals {
+  config?: string[];
+  context?: string;
+  path?: string;
+  url?: string;
+  color?: boolean;
+}
+
+/**
+ * The bin's command line: every verb with its options and help, parsed by commander. Verb modules
+ * are required only when their verb runs. Errors are thrown (commander's own with `exitOverride`),
+ * never turned into `process.exit` here: `main` decides the exit code.
+ *
+ * @param makeOutput builds the output once the global `--no-color` is known.
+ * @example
+ * ```ts
+ * const program = buildProgram((color) => new Output(process.stdout, process.stderr, { color }), process.cwd());
+ * await program.parseAsync(['node', 'mikro-orm-alembic', 'heads', '--path', 'migrations']);
+ * ```
+ */
+export function buildProgram(makeOutput: (color: boolean | undefined) => Output, cwd: string): Command {
+  let output: Output | undefined;
+  const out = (color?: boolean) => (output ??= makeOutput(color));
+  const program = new Command('mikro-orm-alembic');
+  program
+    .description("Alembic's revision graphs for MikroORM on PostgreSQL: branches, merges, targets, offline SQL.")
+    .version(packageVersion(), '-V, --version')
+    .option('-c, --config <file>', 'MikroORM config file (repeatable; replaces the search paths)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--context <name>', 'which config of a file that exports several (contextName)')
+    .option('--path <folder>', 'the migrations folder (skips the MikroORM config for graph commands)')
+    .option('--url <url>', 'the database, instead of the MikroORM config connection (postgres://...)')
+    .option('--no-color', 'no colours (also NO_COLOR=1; colours are off when output is not a terminal)')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out(program.opts<ParsedGlobals>().color).stdout.write(text),
+      writeErr: (text) => out(program.opts<ParsedGlobals>().color).stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 success, 1 the operation failed, 2 bad usage.',
+        'Graph commands (heads, branches, history, show, check, revision, merge) read only the revision files;',
+        'with --path or package.json "mikro-orm-alembic": { "path": ... } they never load the MikroORM config.',
+      ].join('\n'),
+    );
+
+  const verb = <A extends unknown[]>(run: (ctx: VerbContext, ...args: A) => Promise<void>) => {
+    return async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const globals = command.optsWithGlobals<ParsedGlobals>();
+      const global: GlobalOptions = { config: globals.config, context: globals.context, path: globals.path, url: globals.url };
+      const ctx: VerbContext = { global, output: out(globals.color), cwd };
+      await run(ctx, ...(args.slice(0, -1) as A));
+    };
+  };
+  const jsonOption = () => new Option('--json', 'print JSON');
+  const verbose = () => new Option('-v, --verbose', 'show every field of each revision');
+
+  program
+    .command('init')
+    .description('scaffold the migrations folder and print the config lines (like alembic init)')
+    .argument('[directory]', 'the folder to create', 'migrations')
+    .option('--no-package-json', 'do not add "mikro-orm-alembic": { "path": ... } to package.json')
+    .action(
+      verb((ctx, directory: string, options: { packageJson?: boolean }) =>
+        (require('./verbs/init') as typeof import('./verbs/init')).init(ctx, directory, options),
+      ),
+    );
+
+  program
+    .command('revision')
+    .description('write a new blank revision on the head')
+    .option('-m, --message <text>', 'what the revision does (also its file name)')
+    .option('--head <rev>', 'the parent: a revision, <label>@head, or base for a new base (default: the single head)')
+    .option('--splice', 'allow --head to be a revision that is not a head (start a branch)')
+    .option('--branch-label <label>', 'a branch label for the new revision')
+    .option('--depends-on <rev>', 'a revision or label that must be applied first (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--rev-id <id>', 'the new id instead of a random one')
+    .action(
+      verb((ctx, options: import('./verbs/revision').RevisionOptions) =>
+        (require('./verbs/revision') as typeof import('./verbs/revision')).revision(ctx, options),
+      ),
+    );
+
+  program
+    .command('merge')
+    .description('write a merge revision joining heads (default: all heads)')
+    .argument('[revisions...]', 'the heads to merge (ids, prefixes, heads)')
+    .option('-m, --message <text>', 'the message (default: merge <ids>)')
+    .option('--branch-label <label>', 'a branch label for the merge revision')
+    .option('--rev-id <id>', 'the new id instead of a random one')
+    .action(
+      verb((ctx, revisions: string[], options: import('./verbs/merge').MergeOptions) =>
+        (require('./verbs/merge') as typeof import('./verbs/merge')).merge(ctx, revisions, options),
+      ),
+    );
+
+  const migrateCommand = (name: 'upgrade' | 'downgrade') => {
+    const command = program.command(name);
+    if (name === 'upgrade') {
+      command
+        .description('apply revisions up to a target (default head)')
+        .argument('[target]', 'head, heads, <rev>, +N, <label>@head, ...; with --sql: [from:]to', 'head');
+    } else {
+      command
+        .description('revert revisions down to a target')
+        .argument('<target>', '-N, <rev>, base, <label>@-N, ...; with --sql: from:to');
+    }
+    return command
+      .option('--sql', 'print the SQL script instead of running it (offline: no database)')
+      .option('--transaction <mode>', 'per-revision (default): a transaction per revision; all: one for the whole run')
+      .option('--lock-timeout <ms>', 'how long to wait for the migration lock (default 60000)')
+      .action(
+        verb((ctx, target: string, options: import('./verbs/migrate').MigrateOptions) =>
+          (require('./verbs/migrate') as typeof import('./verbs/migrate')).migrate(ctx, name === 'upgrade' ? 'up' : 'down', target, options),
+        ),
+      );
+  };
+  migrateCommand('upgrade');
+  migrateCommand('downgrade');
+
+  program
+    .command('current')
+    .description("the database's current revisions")
+    .addOption(jsonOption())
+    .addOption(new Option('-v, --verbose', 'also list every applied revision'))
+    .action(
+      verb((ctx, options: import('./verbs/current').CurrentOptions) =>
+        (require('./verbs/current') as typeof import('./verbs/current')).current(ctx, options),
+      ),
+    );
+
+  program
+    .command('heads')
+    .description('the heads of the revision graph')
+    .option('--resolve-dependencies', 'leave out heads that another revision depends on')
+    .addOption(jsonOption())
+    .addOption(verbose())
+    .action(
+      verb((ctx, options: import('./verbs/heads').HeadsOptions) =>
+        (require('./verbs/heads') as typeof import('./verbs/heads')).heads(ctx, options),
+      ),
+    );
+
+  program
+    .command('branches')
+    .description('the branch points and the revisions that branch off them')
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, options: import('./verbs/branches').BranchesOptions) =>
+        (require('./verbs/branches') as typeof import('./verbs/branches')).branches(ctx, options),
+      ),
+    );
+
+  program
+    .command('history')
+    .description('the revisions, newest first')
+    .option('-r, --rev-range <range>', 'only start:end (either may be empty), e.g. ae10:head, -3:')
+    .option('--graph', 'draw the graph (branches, merges, labels, applied revisions)')
+    .option('--indicate-current', 'read the database and mark the current revisions')
+    .option('--no-indicate-current', 'never read the database (--graph reads it when a connection is configured)')
+    .addOption(jsonOption())
+    .addOption(verbose())
+    .action(
+      verb((ctx, options: import('./verbs/history').HistoryOptions) =>
+        (require('./verbs/history') as typeof import('./verbs/history')).history(ctx, options),
+      ),
+    );
+
+  program
+    .command('show')
+    .description('one revision in full')
+    .argument('<rev>', 'a revision id, prefix, label, head, heads, <label>@head')
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, rev: string, options: import('./verbs/show').ShowOptions) =>
+        (require('./verbs/show') as typeof import('./verbs/show')).show(ctx, rev, options),
+      ),
+    );
+
+  program
+    .command('stamp')
+    .description('record target(s) as applied without running anything')
+    .argument('<targets...>', 'head, heads, <rev>, base, ...')
+    .option('--purge', 'delete every row of the version table first')
+    .action(
+      verb((ctx, targets: string[], options: import('./verbs/stamp').StampOptions) =>
+        (require('./verbs/stamp') as typeof import('./verbs/stamp')).stamp(ctx, targets, options),
+      ),
+    );
+
+  program
+    .command('check')
+    .description('graph health for CI: every file readable, no broken link, one head (exit 1 otherwise)')
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, options: import('./verbs/check').CheckOptions) =>
+        (require('./verbs/check') as typeof import('./verbs/check')).check(ctx, options),
+      ),
+    );
+
+  return program;
+}
+
+/** This package's version, from its package.json (found from the running file, compiled or not). */
+function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mikro-orm-alembic' && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}

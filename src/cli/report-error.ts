@@ -1,0 +1,67 @@
+import { AlembicError } from '../errors';
+import { CliUsageError } from './errors';
+import type { Output } from './output';
+
+/** The bin's exit codes. */
+export const EXIT = Object.freeze({
+  /** The command did what it was asked. */
+  OK: 0,
+  /** The operation failed (a broken graph, an unknown target, a failing revision, a lock timeout, ...). */
+  FAILED: 1,
+  /** The command line is wrong (unknown option or verb, missing argument, invalid target syntax). */
+  USAGE: 2,
+});
+
+/** Graph codes that are about the target's syntax, not about the revisions. */
+const USAGE_CODES = new Set(['CLI_USAGE', 'INVALID_TARGET']);
+
+const HINTS: Record<string, string> = {
+  MULTIPLE_HEADS:
+    'see them with `mikro-orm-alembic heads`; `upgrade heads` applies every head, `<label>@head` picks one branch, ' +
+    'and `merge heads -m "merge"` joins them into one head',
+  HEAD_REQUIRED: 'pass --head <rev> to choose the parent, or join the heads first with `mikro-orm-alembic merge heads -m "merge"`',
+  UNKNOWN_REVISION: '`mikro-orm-alembic history` lists the revisions and `heads` the heads',
+  AMBIGUOUS_PREFIX: 'type more characters of the id',
+  SCRIPT_DIRECTORY_MISSING: 'create it with `mikro-orm-alembic init`, or point the bin at it with --path or package.json "mikro-orm-alembic": { "path": ... }',
+  LOCK_TIMEOUT: 'another migration holds the lock: wait for it to finish, or raise --lock-timeout',
+  CONNECTION_FAILED: 'check clientUrl (or host, port, user, password, dbName) in the MikroORM config, or pass --url',
+  NOT_A_HEAD: 'pass --splice to start a branch from a revision that is not a head',
+};
+
+/**
+ * The exit code for an error: 2 for a bad command line ({@link CliUsageError}, a target the graph
+ * finds syntactically invalid), 1 for everything else.
+ *
+ * @example
+ * ```ts
+ * exitCodeOf(new CliUsageError('bad')); // 2
+ * ```
+ */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof AlembicError && USAGE_CODES.has(error.code) ? EXIT.USAGE : EXIT.FAILED;
+}
+
+/**
+ * Prints an error for people (`error: <message>`, then a hint when there is one; the stack only
+ * with `MIKRO_ORM_ALEMBIC_DEBUG=1` or for errors that are not ours) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = reportError(error, output);
+ * ```
+ */
+export function reportError(error: unknown, output: Output): number {
+  const debug = process.env.MIKRO_ORM_ALEMBIC_DEBUG === '1';
+  if (error instanceof AlembicError) {
+    const hint = error instanceof CliUsageError ? (error.hint ?? 'see --help') : (HINTS[error.code] ?? null);
+    output.error(error.message, hint);
+    if (debug && error.stack) output.note(error.stack);
+  } else if (error instanceof Error) {
+    output.error(error.message);
+    if (debug) output.note(error.stack ?? '');
+    else output.note('(set MIKRO_ORM_ALEMBIC_DEBUG=1 to see where it came from)');
+  } else {
+    output.error(String(error));
+  }
+  return exitCodeOf(error);
+}

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { isRevisionFileName } from '../../script/script-directory';
+import { shownPath } from '../cli-project';
+import { InitNotEmptyError } from '../errors';
+import { readProjectSettings } from '../project-settings';
+import type { VerbContext } from '../verb-context';
+
+/** Options of `init`. */
+export interface InitOptions {
+  /** `false` (`--no-package-json`): do not add the `"mikro-orm-alembic"` key to package.json. */
+  readonly packageJson?: boolean;
+}
+
+const README = `# Migrations (mikro-orm-alembic)
+
+One file per revision, named \`<id>_<slug>.ts\`. Each exports a class extending \`Revision\` whose
+literal fields say where it sits in the graph (\`revision\`, \`downRevision\`, \`branchLabels\`,
+\`dependsOn\`) and whose \`up()\`/\`down()\` say what it does.
+
+Files whose name starts with \`_\` or \`.\`, subfolders, and files that are not \`.ts\`/\`.js\`/\`.cjs\`
+(like this one) are not revisions.
+
+    npx mikro-orm-alembic revision -m "create users"   # a new revision on the head
+    npx mikro-orm-alembic heads                        # the heads of the graph
+    npx mikro-orm-alembic history --graph              # the whole graph
+    npx mikro-orm-alembic upgrade head                 # apply
+`;
+
+/**
+ * `init [directory]` (default `migrations`): scaffolds the migrations folder as `alembic init`
+ * does, adds `"mikro-orm-alembic": { "path": ... }` to the project's package.json (so graph
+ * commands never load the MikroORM config; not with `--no-package-json`, nor when the key is
+ * already there), and prints the lines to add to `mikro-orm.config.ts`. A folder that already holds
+ * revisions is refused.
+ *
+ * @example
+ * ```ts
+ * await init(ctx, 'src/migrations', {});
+ * ```
+ */
+export async function init(ctx: VerbContext, directory: string | undefined, options: InitOptions): Promise<void> {
+  const out = ctx.output;
+  const folder = resolve(ctx.cwd, directory ?? 'migrations');
+  const shown = shownPath(folder, ctx.cwd);
+  if (existsSync(folder)) {
+    const revisions = readdirSync(folder).filter(isRevisionFileName);
+    if (revisions.length > 0) throw new InitNotEmptyError(shown, revisions.length);
+  }
+  mkdirSync(folder, { recursive: true });
+  const readme = resolve(folder, 'README.md');
+  const created = !existsSync(readme);
+  if (created) writeFileSync(readme, README);
+  out.line(`Created ${shown}${sep}${created ? ` (with ${shownPath(readme, ctx.cwd)})` : ''}`);
+
+  const settings = readProjectSettings(ctx.cwd);
+  const keyPath = relative(settings.root, folder).split(sep).join('/') || '.';
+  if (settings.packageJson === null) {
+    out.line('No package.json found: add one with "mikro-orm-alembic": { "path": "..." } so that graph commands skip the MikroORM config.');
+  } else if (settings.alembic !== null) {
+    out.line(`${shownPath(settings.packageJson, ctx.cwd)} already has a "mikro-orm-alembic" key: left as it is.`);
+  } else if (options.packageJson === false) {
+    out.line(`Add to ${shownPath(settings.packageJson, ctx.cwd)}: "mikro-orm-alembic": { "path": "${keyPath}" }`);
+  } else {
+    addPackageKey(settings.packageJson, { path: keyPath });
+    out.line(`Added "mikro-orm-alembic": { "path": "${keyPath}" } to ${shownPath(settings.packageJson, ctx.cwd)} (graph commands read it and skip the MikroORM config)`);
+  }
+
+  const c = out.color;
+  out.lines([
+    '',
+    'Add the plugin to your MikroORM config (mikro-orm.config.ts):',
+    '',
+    c.cyan("  import { alembic } from 'mikro-orm-alembic';"),
+    '',
+    '  export default defineConfig({',
+    '    // ...',
+    c.cyan(`    extensions: [alembic({ path: '${keyPath}' })],`),
+    '  });',
+    '',
+    `(With compiled revisions: alembic({ path: 'dist/${keyPath}', pathTs: '${keyPath}' }), and the same in package.json.)`,
+    '',
+    'Then write the first revision:',
+    '',
+    c.cyan('  npx mikro-orm-alembic revision -m "create users"'),
+  ]);
+}
+
+/** Adds a key to package.json, keeping its indentation and final newline. */
+function addPackageKey(file: string, value: { path: string }): void {
+  const text = readFileSync(file, 'utf8');
+  const pkg = JSON.parse(text) as Record<string, unknown>;
+  pkg['mikro-orm-alembic'] = value;
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+  writeFileSync(file, `${JSON.stringify(pkg, null, indent)}${text.endsWith('\n') ? '\n' : ''}`);
+}

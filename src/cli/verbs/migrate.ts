@@ -1,0 +1,92 @@
+import type { TransactionMode } from '../../runtime/revision-runner';
+import { CliUsageError } from '../errors';
+import { lockWaitNote } from '../lock-wait';
+import { RunProgressReporter } from '../progress';
+import { RevisionFormat } from '../revision-format';
+import { checkTargetSyntax, parseSqlRange } from '../target-syntax';
+import { openProject, type VerbContext } from '../verb-context';
+
+/** Options of `upgrade` and `downgrade`. */
+export interface MigrateOptions {
+  /** Offline: print the SQL script instead of running it (the target may be a range `from:to`). */
+  readonly sql?: boolean;
+  /** `all`: one transaction for the whole run; `per-revision` (default): one per revision. */
+  readonly transaction?: string;
+  /** How long to wait for the migration lock, in milliseconds (text from the command line). */
+  readonly lockTimeout?: string;
+}
+
+/**
+ * `upgrade [target]` (default `head`) and `downgrade <target>`: run the plan against the database
+ * under the migration lock, each revision in its own transaction (or one for all with
+ * `--transaction all`), with progress; or, with `--sql`, print the plan as one SQL script without
+ * connecting (`[from:]to` for an upgrade, `from:to` for a downgrade).
+ *
+ * @example
+ * ```ts
+ * await migrate(ctx, 'up', 'heads', {});
+ * await migrate(ctx, 'down', 'ae1027a6acf2:base', { sql: true });
+ * ```
+ */
+export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target: string, options: MigrateOptions): Promise<void> {
+  const verb = direction === 'up' ? 'upgrade' : 'downgrade';
+  const transactionMode = parseTransactionMode(options.transaction);
+  const lockTimeoutMs = parseLockTimeout(options.lockTimeout);
+  if (options.sql) {
+    const range = parseSqlRange(target, verb);
+    const project = await openProject(ctx, 'offline');
+    const runtime = project.runtime({}, { runsRevisions: true });
+    const sql = await runtime.offlineSql({ direction, target: range.to, from: range.from, transactionMode });
+    ctx.output.raw(sql.endsWith('\n') ? sql : `${sql}\n`);
+    return;
+  }
+  checkTargetSyntax(target, `${verb} target`);
+  const project = await openProject(ctx, 'database');
+  const graph = project.graph;
+  const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
+  const describe = (id: string) => {
+    const title = format.title(id);
+    const step = direction === 'up' ? `${format.parents(id)} -> ${id}` : `${id} -> ${format.parents(id)}`;
+    return title === '' ? step : `${step}, ${title}`;
+  };
+  const progress = new RunProgressReporter(ctx.output, verb, describe);
+  const runtime = project.runtime(
+    {
+      log: { warn: (message) => ctx.output.warn(message) },
+      onWait: lockWaitNote(ctx.output),
+      ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+      ...(transactionMode === undefined ? {} : { transactionMode }),
+    },
+    { runsRevisions: true },
+  );
+  let result;
+  try {
+    const run = { onRevisionStart: progress.start, onRevisionDone: progress.done };
+    result = direction === 'up' ? await runtime.upgrade(target, run) : await runtime.downgrade(target, run);
+  } finally {
+    progress.finish();
+  }
+  const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.map((id) => format.line(id, { tree: false })).join(', ');
+  if (result.ran.length === 0) {
+    ctx.output.line(`Nothing to ${verb}: the database is at ${heads}`);
+  } else {
+    const n = result.ran.length;
+    ctx.output.line(`${direction === 'up' ? 'Upgraded' : 'Downgraded'} ${n} revision${n === 1 ? '' : 's'} in ${progress.elapsed()}; current heads: ${heads}`);
+  }
+}
+
+function parseTransactionMode(text: string | undefined): TransactionMode | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'all' || text === 'per-revision') return text;
+  throw new CliUsageError(`--transaction '${text}' is not a transaction mode: use all or per-revision`);
+}
+
+function parseLockTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'infinity' || text === 'Infinity') return Infinity;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isFinite(ms)) {
+    throw new CliUsageError(`--lock-timeout '${text}' is not a number of milliseconds (or infinity)`);
+  }
+  return ms;
+}

@@ -1,0 +1,76 @@
+import { RevisionGraphError } from '../../graph/errors';
+import type { RevisionGraph } from '../../graph/revision-graph';
+import { isValidRevisionId } from '../../script/revision-id';
+import { writeRevision } from '../../script/revision-writer';
+import { CliUsageError } from '../errors';
+import { checkTargetSyntax } from '../target-syntax';
+import { openProject, type VerbContext } from '../verb-context';
+
+/** Options of `revision`. */
+export interface RevisionOptions {
+  readonly message?: string;
+  /** The parent: `base` for a new base, an id, a prefix, `label@head`. Default: the single head. */
+  readonly head?: string;
+  /** Allow `head` to be a revision that is not a head (start a branch from the middle). */
+  readonly splice?: boolean;
+  readonly branchLabel?: string;
+  readonly dependsOn?: readonly string[];
+  readonly revId?: string;
+}
+
+/**
+ * `revision -m "message"`: writes a new, blank revision file into the migrations folder (`pathTs`,
+ * else `path`), whose parent is the single head (or `--head`). Several heads without `--head` is an
+ * error listing them. Graph only: no database.
+ *
+ * @example
+ * ```ts
+ * await revision(ctx, { message: 'add users', branchLabel: 'users' });
+ * await revision(ctx, { message: 'hotfix', head: 'ae10', splice: true });
+ * ```
+ */
+export async function revision(ctx: VerbContext, options: RevisionOptions): Promise<void> {
+  if (options.revId !== undefined && !isValidRevisionId(options.revId)) {
+    throw new CliUsageError(`--rev-id '${options.revId}' is not a valid revision id: use letters, digits and _`);
+  }
+  if (options.head !== undefined) checkTargetSyntax(options.head, 'head');
+  for (const dep of options.dependsOn ?? []) checkTargetSyntax(dep, 'dependency');
+  const project = await openProject(ctx, 'graph', { writing: true });
+  const graph = project.graph;
+  const label = options.branchLabel;
+  if (label !== undefined) {
+    const owner = graph.labelledRevision(label);
+    if (owner !== undefined) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is already used by revision ${owner}`, [owner]);
+    if (graph.has(label)) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is the id of a revision`, [label]);
+  }
+  const written = writeRevision({
+    directory: project.writeFolder,
+    heads: graph.heads,
+    message: options.message ?? '',
+    head: parentOf(graph, options.head),
+    splice: options.splice,
+    branchLabels: label === undefined ? [] : [label],
+    dependsOn: (options.dependsOn ?? []).map((dep) => dependencyOf(graph, dep)),
+    revId: options.revId,
+    importFrom: project.options.importFrom,
+  });
+  ctx.output.line(`Created revision ${ctx.output.color.yellow(written.id)}: ${project.shown(written.path)}`);
+}
+
+/** `--head`: undefined (the single head), null (`base`: a new base), or the resolved id(s). */
+function parentOf(graph: RevisionGraph, head: string | undefined): string | readonly string[] | null | undefined {
+  if (head === undefined) return undefined;
+  if (head === 'base') return null;
+  const ids = graph.resolve(head).filter((id) => id !== 'base');
+  return ids.length === 0 ? null : ids;
+}
+
+/** A dependency as Alembic records it: a branch label stays a label, anything else becomes the full id. */
+function dependencyOf(graph: RevisionGraph, dep: string): string {
+  if (graph.labelledRevision(dep) !== undefined && !graph.has(dep)) return dep;
+  const ids = graph.resolve(dep).filter((id) => id !== 'base');
+  if (ids.length !== 1) {
+    throw new RevisionGraphError('INVALID_TARGET', `--depends-on '${dep}' must name one revision (it names ${ids.length})`, [dep]);
+  }
+  return ids[0];
+}

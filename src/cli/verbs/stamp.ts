@@ -1,0 +1,34 @@
+import { lockWaitNote } from '../lock-wait';
+import { checkTargetSyntax } from '../target-syntax';
+import { openProject, type VerbContext } from '../verb-context';
+
+/** Options of `stamp`. */
+export interface StampOptions {
+  /** Delete every row of the version table first (also rows of revisions whose file is gone). */
+  readonly purge?: boolean;
+}
+
+/**
+ * `stamp <target...>`: records the target(s) and their ancestry as exactly what is applied,
+ * without running any revision (`base`: nothing applied). Under the migration lock.
+ *
+ * @example
+ * ```ts
+ * await stamp(ctx, ['head'], {});               // an existing schema, now under revision control
+ * await stamp(ctx, ['base'], { purge: true });  // forget everything
+ * ```
+ */
+export async function stamp(ctx: VerbContext, targets: readonly string[], options: StampOptions): Promise<void> {
+  for (const target of targets) checkTargetSyntax(target, 'stamp target');
+  const project = await openProject(ctx, 'database');
+  const runtime = project.runtime({
+    log: { warn: (message) => ctx.output.warn(message) },
+    onWait: lockWaitNote(ctx.output),
+  });
+  const result = await runtime.stamp(targets, { purge: options.purge });
+  const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.join(', ');
+  ctx.output.line(
+    `Stamped ${targets.join(' ')}: ${result.added.length} revision(s) recorded as applied, ${result.removed.length} removed; ` +
+      `current heads: ${heads}`,
+  );
+}
