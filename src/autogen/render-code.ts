@@ -1,0 +1,95 @@
+import type { Operation, OperationKind } from './operation';
+
+/** One operation ready to be written: its SQL and the comment lines shown above it. */
+export interface RenderedOperation {
+  readonly operation: Operation;
+  /** Its statements, each ending with `;`. */
+  readonly statements: readonly string[];
+  /** Comment lines (without `//`) written just above its statements: safety notes, remarks. */
+  readonly comments?: readonly string[];
+}
+
+const SECTIONS: Readonly<Record<OperationKind, string>> = {
+  createSchema: 'create schemas',
+  dropSchema: 'drop schemas',
+  createEnumType: 'create enum types',
+  dropEnumType: 'drop enum types',
+  addEnumValue: 'add enum values (committed first: PostgreSQL refuses a value added in the same transaction)',
+  rebuildEnumType: 'rebuild enum types',
+  createTable: 'create tables',
+  dropTable: 'drop tables',
+  renameTable: 'rename tables',
+  alterTableComment: 'table comments',
+  addColumn: 'add columns',
+  dropColumn: 'drop columns',
+  renameColumn: 'rename columns',
+  alterColumnType: 'alter columns',
+  alterColumnNullable: 'alter columns',
+  alterColumnDefault: 'alter columns',
+  alterColumnComment: 'alter columns',
+  alterColumnAutoincrement: 'alter columns',
+  createIndex: 'create indexes',
+  dropIndex: 'drop indexes',
+  renameIndex: 'rename indexes',
+  addCheck: 'add check constraints',
+  dropCheck: 'drop check constraints',
+  addForeignKey: 'add foreign keys',
+  dropForeignKey: 'drop foreign keys',
+};
+
+/**
+ * The title of the group an operation is written under (`create tables`, `alter columns`, ...).
+ *
+ * @example
+ * ```ts
+ * operationSection({ kind: 'createSchema', schema: 'app' }); // 'create schemas'
+ * ```
+ */
+export function operationSection(op: Operation): string {
+  return SECTIONS[op.kind];
+}
+
+/**
+ * The body of a revision's `up()` or `down()`: one `this.addSql(...)` per statement, under a comment
+ * per group of consecutive operations of the same section, groups separated by a blank line. Enum
+ * value additions run in an `outsideTransaction` block. The code is not indented (`writeRevision`
+ * indents it); an empty list gives `''`.
+ *
+ * @example
+ * ```ts
+ * renderMethodBody([{ operation, statements: ['create schema if not exists "app";'] }]);
+ * // => '// create schemas\nthis.addSql(`create schema if not exists "app";`);'
+ * ```
+ */
+export function renderMethodBody(items: readonly RenderedOperation[]): string {
+  const lines: string[] = [];
+  let i = 0;
+  while (i < items.length) {
+    const section = operationSection(items[i].operation);
+    let end = i;
+    while (end < items.length && operationSection(items[end].operation) === section) end++;
+    if (lines.length > 0) lines.push('');
+    lines.push(`// ${section}`);
+    const group = items.slice(i, end);
+    if (items[i].operation.kind === 'addEnumValue') {
+      lines.push('await this.outsideTransaction(() => {');
+      for (const item of group) lines.push(...itemLines(item).map((l) => (l === '' ? l : `  ${l}`)));
+      lines.push('});');
+    } else {
+      for (const item of group) lines.push(...itemLines(item));
+    }
+    i = end;
+  }
+  return lines.join('\n');
+}
+
+function itemLines(item: RenderedOperation): string[] {
+  const lines = (item.comments ?? []).map((c) => `// ${c}`);
+  for (const sql of item.statements) lines.push(`this.addSql(${templateLiteral(sql)});`);
+  return lines;
+}
+
+/** A JS template literal whose value is exactly `text`. */
+export function templateLiteral(text: string): string {
+  return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+}

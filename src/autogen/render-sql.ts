@@ -1,0 +1,247 @@
+import type { AbstractSqlPlatform, Knex, SchemaHelper } from '@mikro-orm/knex';
+import { toDatabaseTable, toMikroColumn, toMikroForeignKey, toMikroIndex } from './definitions';
+import { OperationRenderError } from './errors';
+import { DEFAULT_SCHEMA } from './names';
+import type { ColumnDefinition, EnumColumnUse, EnumTypeRef, Operation, TableRef } from './operation';
+
+/**
+ * Renders operations as SQL statements, with MikroORM's own schema helper and knex builders wherever
+ * MikroORM has a piece for the step (create/drop table, add/drop/rename column, indexes, checks,
+ * foreign keys, enum types, schemas, comments), so the SQL is what MikroORM would emit. Column
+ * alterations (type, nullability, default) and enum rebuilds use small templates of the same shape,
+ * one statement per property, without MikroORM's redundant `alter column ... type` on every change.
+ *
+ * Every statement ends with `;`. `create table` statements list one column or constraint per line.
+ *
+ * @example
+ * ```ts
+ * const sql = new OperationSqlRenderer(orm.em.getPlatform() as AbstractSqlPlatform);
+ * await sql.render({ kind: 'createSchema', schema: 'app' }); // ['create schema if not exists "app";']
+ * ```
+ */
+export class OperationSqlRenderer {
+  private readonly helper: SchemaHelper;
+
+  constructor(private readonly platform: AbstractSqlPlatform) {
+    const helper = platform.getSchemaHelper();
+    if (helper === undefined) throw new OperationRenderError('any', 'the platform has no schema helper');
+    this.helper = helper;
+  }
+
+  /** The statements of one operation, in order. */
+  async render(op: Operation): Promise<string[]> {
+    const statements = await this.statements(op);
+    if (statements.length === 0) throw new OperationRenderError(op.kind, 'no statement was produced');
+    return statements.map((s) => terminate(s.trim()));
+  }
+
+  private async statements(op: Operation): Promise<string[]> {
+    const { helper } = this;
+    switch (op.kind) {
+      case 'createSchema':
+        return [helper.getCreateNamespaceSQL(op.schema)];
+      case 'dropSchema':
+        return [helper.getDropNamespaceSQL(op.schema)];
+      case 'createEnumType':
+        return [helper.getCreateNativeEnumSQL(op.type.name, [...op.values], op.type.schema)];
+      case 'dropEnumType':
+        return [helper.getDropNativeEnumSQL(op.type.name, op.type.schema)];
+      case 'addEnumValue':
+        return [helper.getAlterNativeEnumSQL(op.type.name, op.type.schema, op.value, [...op.valuesAfter], [...op.valuesBefore])];
+      case 'rebuildEnumType':
+        return this.rebuildEnum(op.type, op.toValues, op.columns);
+      case 'createTable': {
+        const table = toDatabaseTable(this.platform, op.table);
+        const statements = await ddl(helper.createTable(table, true));
+        return statements.map(formatCreateTable);
+      }
+      case 'dropTable':
+        return ddl(this.builder(op.table).dropTable(op.table.name));
+      case 'renameTable':
+        return ddl(this.builder(op.table).renameTable(op.table.name, op.newName) as unknown as Knex.SchemaBuilder); // knex types it as a promise; it is a builder
+      case 'alterTableComment': {
+        const comment = op.to ? this.platform.quoteValue(op.to).replace(/^'|'$/g, '') : '';
+        return this.alter(op.table, (t) => t.comment(comment));
+      }
+      case 'addColumn':
+        return this.alter(op.table, (t) => {
+          const column = toMikroColumn(op.column);
+          const col = helper.createTableColumn(t, column, toDatabaseTable(this.platform, { ...op.table }), undefined, true);
+          if (col === undefined) throw new OperationRenderError(op.kind, `MikroORM has no column builder for ${op.column.name}`);
+          helper.configureColumn(column, col, helper.knex);
+        });
+      case 'dropColumn':
+        return [helper.getDropColumnsSQL(op.table.name, [toMikroColumn(op.column)], this.schemaArg(op.table))];
+      case 'renameColumn':
+        return [helper.getRenameColumnSQL(op.table.name, op.from, toMikroColumn(this.namedColumn(op.to)), this.schemaArg(op.table))];
+      case 'alterColumnType':
+        return [`alter table ${this.tableName(op.table)} alter column ${this.quote(op.column)} type ${this.typeSql(op.to, op.table)} using (${this.usingSql(op.from, op.to, op.table)})`];
+      case 'alterColumnNullable':
+        return [`alter table ${this.tableName(op.table)} alter column ${this.quote(op.column)} ${op.to ? 'drop' : 'set'} not null`];
+      case 'alterColumnDefault':
+        return [this.defaultSql(op.table, op.column, op.to)];
+      case 'alterColumnComment': {
+        const column = { ...toMikroColumn(this.namedColumn(op.column)), comment: op.to ?? undefined };
+        return [helper.getChangeColumnCommentSQL(op.table.name, column, this.schemaArg(op.table))];
+      }
+      case 'alterColumnAutoincrement': {
+        const column = { ...toMikroColumn(this.namedColumn(op.column)), autoincrement: op.to };
+        return helper.getAlterColumnAutoincrement(op.table.name, column, this.schemaArg(op.table)).split(';\n');
+      }
+      case 'createIndex': {
+        const index = op.index;
+        const columns = (index.columnTypes ?? []).map((type, i) => ({ ...this.namedColumn(index.columnNames[i]), type }));
+        const table = toDatabaseTable(this.platform, { ...op.table, columns, indexes: [index] });
+        return this.alter(op.table, (t) => {
+          if (index.primary) {
+            t.primary([...index.columnNames], { constraintName: index.keyName });
+          } else if (index.unique && !index.constraint && !index.expression) {
+            t.index([...index.columnNames], index.keyName, { indexType: 'unique' });
+          } else {
+            helper.createIndex(t, toMikroIndex(index), table);
+          }
+        });
+      }
+      case 'dropIndex': {
+        const index = op.index;
+        return this.alter(op.table, (t) => {
+          if (index.primary) t.dropPrimary(index.keyName);
+          else if (index.unique && index.constraint) t.dropUnique([...index.columnNames], index.keyName);
+          else t.dropIndex([...index.columnNames], index.keyName);
+        });
+      }
+      case 'renameIndex':
+        return [`alter index ${this.qualified(op.table.schema, op.from)} rename to ${this.quote(op.to)}`];
+      case 'addCheck':
+        return this.alter(op.table, (t) => t.check(op.check.expression, {}, this.quote(op.check.name)));
+      case 'dropCheck':
+        return this.alter(op.table, (t) => t.dropChecks(this.quote(op.check.name)));
+      case 'addForeignKey':
+        return this.alter(op.table, (t) => helper.createForeignKey(t, toMikroForeignKey(op.foreignKey)));
+      case 'dropForeignKey':
+        return this.alter(op.table, (t) => t.dropForeign([...op.foreignKey.columnNames], op.foreignKey.constraintName));
+    }
+  }
+
+  /** Rename the old type away, create the new one, convert every column through text, drop the old one. */
+  private rebuildEnum(type: EnumTypeRef, values: readonly string[], columns: readonly EnumColumnUse[]): string[] {
+    const { helper } = this;
+    const oldName = `${type.name}_old`;
+    const typeName = this.qualified(type.schema, type.name);
+    const statements = [`alter type ${typeName} rename to ${this.quote(oldName)}`, helper.getCreateNativeEnumSQL(type.name, [...values], type.schema)];
+    for (const use of columns) {
+      const table = this.tableName(use.table);
+      const column = this.quote(use.column);
+      const target = use.array ? `${typeName}[]` : typeName;
+      if (use.default !== null) statements.push(`alter table ${table} alter column ${column} drop default`);
+      statements.push(`alter table ${table} alter column ${column} type ${target} using (${column}::${use.array ? 'text[]' : 'text'}::${target})`);
+      if (use.default !== null) statements.push(`alter table ${table} alter column ${column} set default ${use.default}`);
+    }
+    statements.push(helper.getDropNativeEnumSQL(oldName, type.schema));
+    return statements;
+  }
+
+  /** The SQL type of a column as MikroORM writes it (native enum types qualified as needed). */
+  private typeSql(column: ColumnDefinition, table: TableRef): string {
+    if (column.nativeEnumName !== undefined) {
+      const name = column.nativeEnumName.includes('.') ? column.nativeEnumName : table.schema === DEFAULT_SCHEMA ? column.nativeEnumName : `${table.schema}.${column.nativeEnumName}`;
+      return `${this.platform.quoteIdentifier(name)}${column.type.endsWith('[]') ? '[]' : ''}`;
+    }
+    // serial is a pseudo type: it cannot be altered to (MikroORM does the same)
+    return column.type.replace(/^(big|small)?serial\b/, (_m, size: string | undefined) => (size === 'big' ? 'bigint' : size === 'small' ? 'smallint' : 'int'));
+  }
+
+  /** The `using` expression: enum types convert through text (a cast between two enum types does not exist). */
+  private usingSql(from: ColumnDefinition, to: ColumnDefinition, table: TableRef): string {
+    const column = this.quote(to.name);
+    const target = this.typeSql(to, table);
+    if (from.nativeEnumName !== undefined || to.nativeEnumName !== undefined) {
+      return `${column}::${to.type.endsWith('[]') || from.type.endsWith('[]') ? 'text[]' : 'text'}::${target}`;
+    }
+    return `${column}::${target}`;
+  }
+
+  private defaultSql(table: TableRef, column: string, value: string | null): string {
+    const prefix = `alter table ${this.tableName(table)} alter column ${this.quote(column)}`;
+    return value === null ? `${prefix} drop default` : `${prefix} set default ${value}`;
+  }
+
+  private async alter(table: TableRef, build: (t: Knex.CreateTableBuilder) => void): Promise<string[]> {
+    return ddl(this.builder(table).alterTable(table.name, build));
+  }
+
+  private builder(table: TableRef): Knex.SchemaBuilder {
+    return this.helper.createSchemaBuilder(table.schema);
+  }
+
+  /** The schema argument of MikroORM's helper functions: none for the default schema. */
+  private schemaArg(table: TableRef): string | undefined {
+    return table.schema === DEFAULT_SCHEMA ? undefined : table.schema;
+  }
+
+  private tableName(table: TableRef): string {
+    return this.qualified(table.schema, table.name);
+  }
+
+  private qualified(schema: string, name: string): string {
+    return schema === DEFAULT_SCHEMA ? this.quote(name) : `${this.quote(schema)}.${this.quote(name)}`;
+  }
+
+  private quote(name: string): string {
+    return this.platform.quoteIdentifier(name);
+  }
+
+  /** A column stub, for helper functions that only read the name (and set one other field). */
+  private namedColumn(name: string): ColumnDefinition {
+    return { name, type: 'text', mappedType: undefined as never, nullable: true, default: null, primary: false, autoincrement: false };
+  }
+}
+
+/** The statements a knex schema builder compiles to (MikroORM's `dump`, one entry per statement). */
+async function ddl(builder: Knex.SchemaBuilder): Promise<string[]> {
+  // knex types these as strings; at run time an entry may be a `{ sql, bindings }` object
+  const compiled = (await builder.generateDdlCommands()) as unknown as Record<'pre' | 'sql' | 'post', (string | { sql: string })[]>;
+  return [...compiled.pre, ...compiled.sql, ...compiled.post].map((q) => (typeof q === 'string' ? q : q.sql)).filter((s) => s.trim() !== '');
+}
+
+function terminate(sql: string): string {
+  return sql.endsWith(';') ? sql : `${sql};`;
+}
+
+/** `create table "t" ("a" int, "b" text)` with one column or constraint per line, for review. */
+function formatCreateTable(sql: string): string {
+  const match = /^(create table [^(]+?) \((.*)\)$/s.exec(sql.trim());
+  if (match === null) return sql;
+  const parts = splitTopLevel(match[2]);
+  if (parts === undefined) return sql;
+  return `${match[1]} (\n${parts.map((p) => `  ${p}`).join(',\n')}\n)`;
+}
+
+/** Splits on commas outside parentheses, quotes and identifiers; `undefined` when unbalanced. */
+function splitTopLevel(text: string): string[] | undefined {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote !== null) {
+      if (ch === quote) {
+        if (text[i + 1] === quote) i++;
+        else quote = null;
+      }
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+    if (depth < 0) return undefined;
+  }
+  if (depth !== 0 || quote !== null) return undefined;
+  parts.push(text.slice(start).trim());
+  return parts;
+}
