@@ -1,0 +1,61 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { SchemaComparator, type SqlEntityManager } from '@mikro-orm/knex';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { renderAutogenResult, type AutogenResult } from './autogen-result';
+import { AutogenUnsupportedPlatformError } from './errors';
+import { loadSchemas } from './load-schemas';
+import { planOperations } from './plan-operations';
+
+/** Options of {@link autogenerate}. */
+export interface AutogenOptions {
+  /** The plugin's version table, left out of the comparison. Default `public.mikro_orm_alembic_version`. */
+  readonly versionTable?: { readonly schema?: string; readonly name?: string };
+  /**
+   * Also drop native enum types that no column of the database uses. Default `false`: only types
+   * that columns used before this revision (and no entity uses any more) are dropped; types the
+   * model never knew are left alone.
+   */
+  readonly dropUnusedEnums?: boolean;
+  /** Leave out drops of tables, columns, enum types and schemas (MikroORM's `migrations.safe`). */
+  readonly safe?: boolean;
+}
+
+/**
+ * Compares the entity metadata with the database and returns the operations that make the
+ * database match, rendered as the `up()`/`down()` bodies of a revision, as SQL, as safety notes and
+ * as a summary. The difference is MikroORM's own (`SchemaComparator`); the plugin's version table is
+ * never part of it. The caller guarantees the database is at head. No difference gives
+ * `{ empty: true }` with empty bodies, SQL, notes and summary.
+ *
+ * @throws {AutogenUnsupportedPlatformError} when the ORM is not on PostgreSQL
+ * @example
+ * ```ts
+ * import { MikroORM } from '@mikro-orm/postgresql';
+ * import { autogenerate, writeRevision } from 'mikro-orm-alembic';
+ *
+ * const orm = await MikroORM.init(config);
+ * const result = await autogenerate(orm);
+ * if (result.empty) console.log('schema is up to date');
+ * else {
+ *   for (const note of result.notes) console.warn(`${note.code}: ${note.message}`);
+ *   writeRevision({ directory: 'migrations', heads, message: 'add posts', upBody: result.upBody, downBody: result.downBody });
+ * }
+ * ```
+ */
+export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}): Promise<AutogenResult> {
+  const platform = orm.em.getPlatform();
+  if (!(platform instanceof PostgreSqlPlatform)) throw new AutogenUnsupportedPlatformError(platform.constructor.name);
+  const em = orm.em as unknown as SqlEntityManager;
+  const { from, to } = await loadSchemas(em, options.versionTable);
+  const diff = new SchemaComparator(platform).compare(from, to);
+  const operations = planOperations({
+    from,
+    to,
+    diff,
+    platform,
+    safe: options.safe,
+    dropUnusedEnums: options.dropUnusedEnums,
+    foreignKeys: em.config.get('schemaGenerator').createForeignKeyConstraints !== false,
+  });
+  return renderAutogenResult(operations, platform);
+}

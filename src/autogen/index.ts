@@ -1,0 +1,20 @@
+/**
+ * `autogen/`: MikroORM's schema difference -> operations (each with its inverse) -> safety notes ->
+ * rendered `up()`/`down()` bodies, SQL and a summary.
+ */
+export { autogenerate, type AutogenOptions } from './autogenerate';
+export { renderAutogenResult, type AutogenResult } from './autogen-result';
+export { checkEnumItems, columnChangeOperations, enumCheck, type ColumnChangeOperations } from './column-changes';
+export { describeOperation } from './describe-operation';
+export { AutogenUnsupportedPlatformError, OperationRenderError } from './errors';
+export { enumColumnUses, nativeEnumKey, type NativeEnumMap, type SchemaSource } from './enum-usage';
+export { planEnumValueChanges, type EnumValueChangeInput, type EnumValueChanges } from './enum-value-changes';
+export { invertOperation, invertOperations } from './invert-operation';
+export { loadSchemas, type SchemaPair, type VersionTableRef } from './load-schemas';
+export { displayName } from './names';
+export * from './operation';
+export { planOperations, type PlanInput } from './plan-operations';
+export { operationSection, renderMethodBody, type RenderedOperation } from './render-code';
+export { OperationSqlRenderer } from './render-sql';
+export { SAFETY_CODES, safetyNotesPerOperation, type SafetyCode, type SafetyNote } from './safety-notes';
+export { isNarrowingTypeChange } from './type-narrowing';

@@ -1,0 +1,51 @@
+import { DatabaseSchema, SqlSchemaGenerator, type SqlEntityManager } from '@mikro-orm/knex';
+import { DEFAULT_VERSION_TABLE } from '../runtime/version-table';
+import { DEFAULT_SCHEMA } from './names';
+
+/** The two schemas autogenerate compares. */
+export interface SchemaPair {
+  /** The database as it is (introspected), without the version table. */
+  readonly from: DatabaseSchema;
+  /** The schema the entity metadata describes. */
+  readonly to: DatabaseSchema;
+}
+
+/** Where the plugin's version table lives (it is never part of a diff). */
+export interface VersionTableRef {
+  readonly schema?: string;
+  readonly name?: string;
+}
+
+/**
+ * Loads the target schema from the metadata and the current schema from the database, as MikroORM's
+ * own migrator prepares them (`getTargetSchema`, `DatabaseSchema.create` over the target's namespaces
+ * with `schemaGenerator.skipTables`, both pruned), and takes the version table out of the current
+ * one, so the diff never proposes to drop it (nor its schema, when nothing else lives there).
+ *
+ * @example
+ * ```ts
+ * const { from, to } = await loadSchemas(orm.em as SqlEntityManager, { schema: 'ops', name: 'versions' });
+ * ```
+ */
+export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTableRef = {}): Promise<SchemaPair> {
+  const generator = new SqlSchemaGenerator(em);
+  const platform = em.getPlatform();
+  const config = em.config;
+  const to = generator.getTargetSchema();
+  const skipTables = config.get('schemaGenerator').skipTables;
+  const from = await DatabaseSchema.create(em.getConnection(), platform, config, undefined, to.getNamespaces(), undefined, skipTables);
+
+  const schema = versionTable.schema ?? DEFAULT_SCHEMA;
+  const name = versionTable.name ?? DEFAULT_VERSION_TABLE;
+  const tables = from.getTables(); // the schema's own array: removing from it removes the table
+  for (let i = tables.length - 1; i >= 0; i--) {
+    if (tables[i].name === name && (tables[i].schema ?? DEFAULT_SCHEMA) === schema) tables.splice(i, 1);
+  }
+
+  const wildcardTables = Object.values(em.getMetadata().getAll())
+    .filter((meta) => meta.schema === '*')
+    .map((meta) => meta.tableName);
+  from.prune(undefined, wildcardTables);
+  to.prune(undefined, wildcardTables);
+  return { from, to };
+}
