@@ -18,7 +18,8 @@ import { isTsLoaderRegistered } from '../script/revision-loader';
 import { writeRevision } from '../script/revision-writer';
 import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
-import { runAutogenerate, type AutogenOutcome, type AutogenRequest, type AutogenSafetyNote } from './autogen-port';
+import type { AutogenOptions, AutogenResult } from '../autogen';
+import { runAutogenerate, type AutogenSafetyNote } from './autogen-port';
 import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, MultipleHeadsError } from './errors';
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
@@ -315,7 +316,7 @@ export class AlembicMigrator implements IMigrator {
     const env = options.path === undefined ? this.authoringEnvironment() : this.authoringEnvironment(options.path);
     const { graph } = env;
     const parents = this.parentsOf(graph, options.head);
-    let result: AutogenOutcome | undefined;
+    let result: AutogenResult | undefined;
     if (autogenerate) {
       await this.ensureDatabase();
       await this.requireAtHead(env, 'Autogenerating a revision');
@@ -358,6 +359,7 @@ export class AlembicMigrator implements IMigrator {
     }
     if (options.path === undefined) this.refresh();
     this.log.info?.(`Created revision ${written.id} (${displayPath(written.path)}) on ${parents?.length ? parents.join(', ') : 'base'}`);
+    for (const line of (result?.summary ?? '').split('\n').filter((l) => l.trim() !== '')) this.log.info?.(`  ${line}`);
     for (const note of notes) this.log.warn?.(`safety note ${describeNote(note)}`);
     return Object.freeze({
       written: true,
@@ -442,7 +444,6 @@ export class AlembicMigrator implements IMigrator {
     }
     const created = await this.createRevision({ message: name, autogenerate: !blank, path });
     if (!created.written || created.path === null) return { fileName: '', code: '', diff: { up: [], down: [] } };
-    if (created.summary !== '') this.log.info?.(`Changes: ${created.summary.replace(/\s*\n\s*/g, '; ')}`);
     return {
       fileName: displayPath(created.path),
       code: created.code,
@@ -691,7 +692,7 @@ export class AlembicMigrator implements IMigrator {
     );
   }
 
-  private autogenRequest(): AutogenRequest {
+  private autogenRequest(): AutogenOptions {
     return {
       versionTable: this.options.versionTable,
       dropUnusedEnums: this.options.dropUnusedEnums,
@@ -706,7 +707,7 @@ export class AlembicMigrator implements IMigrator {
   }
 }
 
-function checkResult(result: AutogenOutcome, pending: readonly string[], comparedWith: SchemaCheckResult['comparedWith']): SchemaCheckResult {
+function checkResult(result: AutogenResult, pending: readonly string[], comparedWith: SchemaCheckResult['comparedWith']): SchemaCheckResult {
   return Object.freeze({
     needed: !result.empty,
     pending: Object.freeze([...pending]),
