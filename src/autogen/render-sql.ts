@@ -156,7 +156,8 @@ export class OperationSqlRenderer {
     const column = this.quote(to.name);
     const target = this.typeSql(to, table);
     if (from.nativeEnumName !== undefined || to.nativeEnumName !== undefined) {
-      return `${column}::${to.type.endsWith('[]') || from.type.endsWith('[]') ? 'text[]' : 'text'}::${target}`;
+      const text = to.type.endsWith('[]') || from.type.endsWith('[]') ? 'text[]' : 'text';
+      return target === text ? `${column}::${text}` : `${column}::${text}::${target}`;
     }
     return `${column}::${target}`;
   }
