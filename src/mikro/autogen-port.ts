@@ -15,6 +15,8 @@ export type AutogenSafetyNote = SafetyNote;
  * ```
  */
 export async function runAutogenerate(orm: MikroORM, options: AutogenOptions): Promise<AutogenResult> {
-  const { autogenerate } = await import('../autogen');
+  // `require`, not `import()`: under `module: nodenext` (MikroORM's CLI compiles with it) a dynamic
+  // import stays an ES import, which cannot load a folder's index
+  const { autogenerate } = require('../autogen') as typeof import('../autogen');
   return autogenerate(orm, options);
 }
