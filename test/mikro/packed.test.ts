@@ -1,0 +1,175 @@
+/**
+ * As a user would: the package is compiled and packed (`npm pack`), installed into a scratch project
+ * with the MikroORM packages (`npm install --prefer-offline`: from npm's cache when it has them), and
+ * `npx mikro-orm migration:create|up|down|list|pending|check|fresh` run there against real PostgreSQL.
+ *
+ * The repository's own `dist/` is not touched: the package is compiled into a temporary copy.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+import { Client } from 'pg';
+import { useTestDatabase } from '../support/database';
+
+const REPO = resolve(__dirname, '..', '..');
+
+interface Run {
+  readonly code: number;
+  readonly output: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '') });
+    });
+  });
+}
+
+const USER_V1 = `import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+
+export enum UserRole { SUPER_USER = 'super_user', ADMIN = 'admin', USER = 'user' }
+
+@Entity({ tableName: 'user' })
+export class User {
+  @PrimaryKey() id!: number;
+  @Property() name!: string;
+  @Enum({ items: () => UserRole, nativeEnumName: 'user_role', default: UserRole.USER }) role: UserRole = UserRole.USER;
+}
+`;
+const USER_V2 = USER_V1.replace('  @Property() name!: string;\n', '  @Property() name!: string;\n  @Property({ nullable: true }) email?: string;\n');
+
+describe('mikro: the packed package in a scratch project, through npx mikro-orm', function () {
+  this.timeout(300_000);
+  const db = useTestDatabase({ prefix: 'mikro_packed' });
+  let work: string;
+  let app: string;
+
+  const npx = (...args: string[]) => run('npx', ['--no', 'mikro-orm', ...args], app, { APP_DATABASE_URL: db.url });
+  const query = async (sql: string): Promise<Record<string, unknown>[]> => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const applied = async () => (await query('select revision from mikro_orm_alembic_version')).map((r) => String(r.revision));
+
+  before(async function () {
+    this.timeout(300_000);
+    work = mkdtempSync(join(tmpdir(), 'mikro-packed-'));
+    const pkg = join(work, 'package');
+    mkdirSync(pkg);
+    const tsc = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist')], REPO);
+    expect(tsc.code, tsc.output).to.equal(0);
+    for (const file of ['package.json', 'LICENSE', 'README.md', 'docs']) {
+      if (existsSync(join(REPO, file))) cpSync(join(REPO, file), join(pkg, file), { recursive: true });
+    }
+    const pack = await run('npm', ['pack', '--pack-destination', work, '--ignore-scripts'], pkg);
+    expect(pack.code, pack.output).to.equal(0);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz')) as string;
+    expect(tarball, pack.output).to.match(/^mikro-orm-alembic-.*\.tgz$/);
+
+    app = join(work, 'app');
+    mkdirSync(join(app, 'src', 'entities'), { recursive: true });
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'scratch-app',
+          private: true,
+          version: '1.0.0',
+          dependencies: {
+            'mikro-orm-alembic': `file:../${tarball}`,
+            '@mikro-orm/core': '6.6.16',
+            '@mikro-orm/knex': '6.6.16',
+            '@mikro-orm/postgresql': '6.6.16',
+            '@mikro-orm/cli': '6.6.16',
+            'reflect-metadata': '0.2.2',
+          },
+          devDependencies: { 'ts-node': '10.9.2', typescript: '5.9.3', '@types/node': '20.19.25' },
+          'mikro-orm': { useTsNode: true, configPaths: ['./src/mikro-orm.config.ts'] },
+        },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, skipLibCheck: true, outDir: 'dist' } }),
+    );
+    writeFileSync(
+      join(app, 'src', 'mikro-orm.config.ts'),
+      [
+        "import { defineConfig } from '@mikro-orm/postgresql';",
+        "import { alembic } from 'mikro-orm-alembic';",
+        "import { User } from './entities/User';",
+        '',
+        'export default defineConfig({',
+        '  clientUrl: process.env.APP_DATABASE_URL,',
+        '  entities: [User],',
+        "  extensions: [alembic({ path: 'dist/migrations', pathTs: 'src/migrations' })],",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(app, 'src', 'entities', 'User.ts'), USER_V1);
+    const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    expect(install.code, install.output).to.equal(0);
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('migration:check says a revision is needed; migration:create writes it (importing the installed package)', async () => {
+    const check = await npx('migration:check');
+    expect(check.code, check.output).to.equal(1);
+    expect(check.output).to.contain('Changes detected');
+    const create = await npx('migration:create', '-n', 'users');
+    expect(create.code, create.output).to.equal(0);
+    expect(create.output).to.match(/src\/migrations\/[0-9a-f]{12}_users\.ts successfully created/);
+    const files = readdirSync(join(app, 'src', 'migrations'));
+    expect(files).to.have.length(1);
+  });
+
+  it('migration:pending, migration:up, migration:list', async () => {
+    const pending = await npx('migration:pending');
+    expect(pending.code, pending.output).to.equal(0);
+    expect(pending.output).to.match(/[0-9a-f]{12} users/);
+    const up = await npx('migration:up');
+    expect(up.code, up.output).to.equal(0);
+    expect(up.output).to.contain('Successfully migrated up to the latest version');
+    expect(await applied()).to.have.length(1);
+    expect(await query(`select typname from pg_type where typname = 'user_role'`)).to.have.length(1);
+    const list = await npx('migration:list');
+    expect(list.code, list.output).to.equal(0);
+    expect(list.output).to.match(/[0-9a-f]{12} users/);
+    const check = await npx('migration:check');
+    expect(check.code, check.output).to.equal(0);
+  });
+
+  it('a second revision; migration:down undoes it; migration:fresh rebuilds everything', async () => {
+    writeFileSync(join(app, 'src', 'entities', 'User.ts'), USER_V2);
+    expect((await npx('migration:check')).code).to.equal(1);
+    const create = await npx('migration:create', '-n', 'user email');
+    expect(create.code, create.output).to.equal(0);
+    expect((await npx('migration:up')).code).to.equal(0);
+    expect(await query(`select 1 from information_schema.columns where table_name = 'user' and column_name = 'email'`)).to.have.length(1);
+    const down = await npx('migration:down');
+    expect(down.code, down.output).to.equal(0);
+    expect(await query(`select 1 from information_schema.columns where table_name = 'user' and column_name = 'email'`)).to.have.length(0);
+    expect(await applied()).to.have.length(1);
+    await query(`insert into "user" (name) values ('ada')`);
+    const fresh = await npx('migration:fresh');
+    expect(fresh.code, fresh.output).to.equal(0);
+    expect(await applied()).to.have.length(2);
+    expect(await query('select * from "user"')).to.deep.equal([]);
+    expect((await npx('migration:check')).code).to.equal(0);
+  });
+});
