@@ -4,6 +4,7 @@ import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { renderAutogenResult, type AutogenResult } from './autogen-result';
 import { AutogenUnsupportedPlatformError } from './errors';
 import { loadSchemas } from './load-schemas';
+import { applyPasses, type OperationPass } from './operation-pass';
 import { planOperations } from './plan-operations';
 
 /** Options of {@link autogenerate}. */
@@ -18,6 +19,8 @@ export interface AutogenOptions {
   readonly dropUnusedEnums?: boolean;
   /** Leave out drops of tables, columns, enum types and schemas (MikroORM's `migrations.safe`). */
   readonly safe?: boolean;
+  /** Rewrites of the planned operations, in order (e.g. the enum planner). Default: none. */
+  readonly passes?: readonly OperationPass[];
 }
 
 /**
@@ -48,7 +51,7 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
   const em = orm.em as unknown as SqlEntityManager;
   const { from, to } = await loadSchemas(em, options.versionTable);
   const diff = new SchemaComparator(platform).compare(from, to);
-  const operations = planOperations({
+  const planned = planOperations({
     from,
     to,
     diff,
@@ -57,5 +60,6 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
     dropUnusedEnums: options.dropUnusedEnums,
     foreignKeys: em.config.get('schemaGenerator').createForeignKeyConstraints !== false,
   });
+  const operations = applyPasses(planned, options.passes ?? [], { from, to, platform });
   return renderAutogenResult(operations, platform);
 }

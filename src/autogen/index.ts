@@ -13,6 +13,7 @@ export { invertOperation, invertOperations } from './invert-operation';
 export { loadSchemas, type SchemaPair, type VersionTableRef } from './load-schemas';
 export { displayName } from './names';
 export * from './operation';
+export { applyPasses, type OperationPass, type PassContext } from './operation-pass';
 export { planOperations, type PlanInput } from './plan-operations';
 export { operationSection, renderMethodBody, type RenderedOperation } from './render-code';
 export { OperationSqlRenderer } from './render-sql';

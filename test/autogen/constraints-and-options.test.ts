@@ -5,6 +5,7 @@
 import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
+import type { OperationPass } from '../../src/autogen';
 import { AutogenHarness } from './support/autogen-harness';
 import { sql } from './support/schema-fingerprint';
 
@@ -177,5 +178,20 @@ describe('autogen: renames, checks, comments, foreign keys, indexes, options', f
     } finally {
       custom.dispose();
     }
+  });
+
+  it('runs passes over the planned operations before rendering (down follows what they return)', async () => {
+    await h.reset();
+    await h.generate([S1User, S1Note], 'init');
+    await h.upgrade();
+    const seen: string[] = [];
+    const keepColumns: OperationPass = (ops, context) => {
+      seen.push(...ops.map((op) => op.kind), String(context.to.getTables().length));
+      return ops.filter((op) => op.kind !== 'dropTable');
+    };
+    const result = await h.diff([S2User], {}, { passes: [keepColumns] });
+    expect(seen).to.deep.equal(['dropTable', 'dropColumn', '1']);
+    expect(result.upSql).to.deep.equal(['alter table "user" drop column "bio";']);
+    expect(result.downSql).to.deep.equal(['alter table "user" add column "bio" varchar(255) null;']);
   });
 });

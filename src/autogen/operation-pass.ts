@@ -1,0 +1,39 @@
+import type { AbstractSqlPlatform, DatabaseSchema } from '@mikro-orm/knex';
+import type { Operation } from './operation';
+
+/** What a pass may look at besides the operations. */
+export interface PassContext {
+  /** The current schema (introspected, without the version table). */
+  readonly from: DatabaseSchema;
+  /** The target schema (from the entity metadata). */
+  readonly to: DatabaseSchema;
+  readonly platform: AbstractSqlPlatform;
+}
+
+/**
+ * A rewrite of the planned `up` operations, run after planning and before rendering (the enum
+ * planner is one: it may replace rebuilds, add value renames, reorder). It returns the new list;
+ * `down` is still derived from it by inverting, so every operation it emits must carry what its
+ * inverse needs, and the order must stay a dependency order.
+ *
+ * @example
+ * ```ts
+ * const noRebuilds: OperationPass = (ops) => ops.filter((op) => op.kind !== 'rebuildEnumType');
+ * await autogenerate(orm, { passes: [noRebuilds] });
+ * ```
+ */
+export type OperationPass = (operations: readonly Operation[], context: PassContext) => readonly Operation[];
+
+/**
+ * Runs the passes in order, each on the result of the previous one.
+ *
+ * @example
+ * ```ts
+ * const operations = applyPasses(planned, [enumPlanner], { from, to, platform });
+ * ```
+ */
+export function applyPasses(operations: readonly Operation[], passes: readonly OperationPass[], context: PassContext): Operation[] {
+  let current: readonly Operation[] = operations;
+  for (const pass of passes) current = pass(current, context);
+  return [...current];
+}
