@@ -124,6 +124,21 @@ class F2User {
 }
 
 @Entity({ tableName: 'user' })
+class P1User {
+  @PrimaryKey() id!: number;
+}
+@Entity({ tableName: 'user' })
+class P2User {
+  @PrimaryKey() id!: number;
+  @Enum({ items: () => Role2, nativeEnumName: 'app.user_role', default: Role2.USER }) role!: Role2;
+}
+@Entity({ tableName: 'user' })
+class P3User {
+  @PrimaryKey() id!: number;
+  @Enum({ items: () => Role3, nativeEnumName: 'app.user_role', default: Role3.USER }) role!: Role3;
+}
+
+@Entity({ tableName: 'user' })
 class G1User {
   @PrimaryKey() id!: number;
   @Property() name!: string;
@@ -261,5 +276,18 @@ describe('autogen: enum types', function () {
     const dropping = await h.diff([G1User], {}, { dropUnusedEnums: true });
     expect(dropping.upSql).to.deep.equal(['drop type "mood";']);
     expect(dropping.downSql).to.deep.equal([`create type "mood" as enum ('happy', 'sad');`]);
+  });
+
+  it('handles a type in another schema than its table (nativeEnumName "app.user_role"): create, add a value', async () => {
+    const created = await h.roundTrip([P1User], [P2User]);
+    expect(created.result.upSql).to.deep.equal([
+      'create schema if not exists "app";',
+      `create type "app"."user_role" as enum ('admin', 'user');`,
+      `alter table "user" add column "role" "app"."user_role" not null default 'user';`,
+    ]);
+    expect(created.result.downSql).to.deep.equal(['alter table "user" drop column "role";', 'drop type "app"."user_role";', 'drop schema if exists "app";']);
+    const added = await h.roundTrip([P2User], [P3User]);
+    expect(added.result.upSql).to.deep.equal([`alter type "app"."user_role" add value if not exists 'guest' after 'user';`]);
+    expect(added.result.downSql).to.include('alter table "user" alter column "role" type "app"."user_role" using ("role"::text::"app"."user_role");');
   });
 });
