@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Options } from '@mikro-orm/core';
+import type { MikroORM as AnyMikroORM, Options } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { alembic, type AlembicOptions } from '../../../src/mikro';
 import { writeRevision, type WrittenRevision } from '../../../src/script';
@@ -24,7 +24,7 @@ export async function initOrm(
   entities: Options['entities'],
   plugin: AlembicOptions = {},
   extra: Partial<Options> = {},
-): Promise<MikroORM> {
+): Promise<AnyMikroORM> {
   return MikroORM.init({
     clientUrl: url,
     entities,
