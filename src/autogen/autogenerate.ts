@@ -34,7 +34,8 @@ export interface AutogenOptions {
  * @example
  * ```ts
  * import { MikroORM } from '@mikro-orm/postgresql';
- * import { autogenerate, writeRevision } from 'mikro-orm-alembic';
+ * import { writeRevision } from 'mikro-orm-alembic';
+ * import { autogenerate } from 'mikro-orm-alembic/autogen';
  *
  * const orm = await MikroORM.init(config);
  * const result = await autogenerate(orm);

@@ -65,6 +65,12 @@ export function columnChangeOperations(
 /**
  * The values of a non-native enum column (text with a check constraint, as MikroORM makes it), or
  * `undefined` for any other column. MikroORM never adds such a check to array columns.
+ *
+ * @example
+ * ```ts
+ * checkEnumItems({ name: 'role', type: 'text', mappedType: new EnumType(), enumItems: ['a', 'b'], ... }); // ['a', 'b']
+ * checkEnumItems({ name: 'role', type: 'user_role', nativeEnumName: 'user_role', ... });                 // undefined
+ * ```
  */
 export function checkEnumItems(column: ColumnDefinition): readonly string[] | undefined {
   if (column.nativeEnumName !== undefined || column.type.endsWith('[]')) return undefined;
@@ -75,6 +81,12 @@ export function checkEnumItems(column: ColumnDefinition): readonly string[] | un
 /**
  * The check constraint MikroORM gives a non-native enum column: `<table>_<column>_check`,
  * `"column" in ('a', 'b')` (PostgreSQL's own name for the inline check MikroORM writes).
+ *
+ * @example
+ * ```ts
+ * enumCheck({ schema: 'public', name: 'user' }, 'role', ['a', 'b'], platform);
+ * // => { name: 'user_role_check', expression: `"role" in ('a', 'b')`, columnName: 'role' }
+ * ```
  */
 export function enumCheck(table: TableRef, column: string, items: readonly string[], platform: AbstractSqlPlatform): CheckDefinition {
   return Object.freeze({

@@ -12,18 +12,40 @@ export type NativeEnumMap = Readonly<Record<string, { readonly name: string; rea
  */
 export type SchemaSource = 'database' | 'metadata';
 
-/** MikroORM's key of a native enum type: `name` in the default schema, `schema.name` elsewhere. */
+/**
+ * MikroORM's key of a native enum type: `name` in the default schema, `schema.name` elsewhere.
+ *
+ * @example
+ * ```ts
+ * nativeEnumKey({ schema: 'public', name: 'user_role' }); // 'user_role'
+ * nativeEnumKey({ schema: 'app', name: 'tag_kind' });     // 'app.tag_kind'
+ * ```
+ */
 export function nativeEnumKey(type: EnumTypeRef): string {
   return type.schema === DEFAULT_SCHEMA ? type.name : `${type.schema}.${type.name}`;
 }
 
-/** The ref of an entry of a {@link NativeEnumMap} (a wildcard or missing schema means the default). */
+/**
+ * The ref of an entry of a {@link NativeEnumMap} (a wildcard or missing schema means the default).
+ *
+ * @example
+ * ```ts
+ * enumRefOf({ name: 'tag_kind', schema: 'app' }); // { schema: 'app', name: 'tag_kind' }
+ * ```
+ */
 export function enumRefOf(entry: { readonly name: string; readonly schema?: string }): EnumTypeRef {
   const schema = entry.schema && entry.schema !== '*' ? entry.schema : DEFAULT_SCHEMA;
   return { schema, name: entry.name };
 }
 
-/** The ref of a MikroORM table. */
+/**
+ * The ref of a MikroORM table.
+ *
+ * @example
+ * ```ts
+ * tableRefOf(schema.getTable('app.tag')!); // { schema: 'app', name: 'tag' }
+ * ```
+ */
 export function tableRefOf(table: DatabaseTable): TableRef {
   return { schema: table.schema ?? DEFAULT_SCHEMA, name: table.name };
 }
@@ -61,12 +83,26 @@ export function columnEnumType(column: Column, tableSchema: string, nativeEnums:
 /**
  * How PostgreSqlSchemaHelper wants an enum type named in a column of a table in `tableSchema`:
  * unqualified when the type lives in the table's schema, `schema.name` otherwise.
+ *
+ * @example
+ * ```ts
+ * enumNameForTable({ schema: 'app', name: 'tag_kind' }, 'app');    // 'tag_kind'
+ * enumNameForTable({ schema: 'app', name: 'tag_kind' }, 'public'); // 'app.tag_kind'
+ * ```
  */
 export function enumNameForTable(type: EnumTypeRef, tableSchema: string): string {
   return type.schema === tableSchema ? type.name : `${type.schema}.${type.name}`;
 }
 
-/** Every column of `schema` that uses the enum `type` (sorted by table, then in column order). */
+/**
+ * Every column of `schema` that uses the enum `type` (sorted by table, then in column order).
+ *
+ * @example
+ * ```ts
+ * enumColumnUses(from, { schema: 'public', name: 'user_role' }, 'database');
+ * // => [{ table: { schema: 'public', name: 'user' }, column: 'role', array: false, default: "'user'" }]
+ * ```
+ */
 export function enumColumnUses(schema: DatabaseSchema, type: EnumTypeRef, source: SchemaSource): EnumColumnUse[] {
   const enums = schema.getNativeEnums() as NativeEnumMap;
   const wanted = nativeEnumKey(type);

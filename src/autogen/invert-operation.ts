@@ -7,7 +7,7 @@ import type { Operation } from './operation';
  *
  * @example
  * ```ts
- * import { invertOperation } from 'mikro-orm-alembic';
+ * import { invertOperation } from 'mikro-orm-alembic/autogen';
  *
  * const table = { schema: 'public', name: 'user' };
  * invertOperation({ kind: 'alterColumnNullable', table, column: 'age', from: true, to: false });

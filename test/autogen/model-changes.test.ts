@@ -2,7 +2,7 @@
  * Decorator-driven model changes, each generated, written as a revision, applied by the real runtime,
  * found up to date, downgraded to exactly the schema before, and re-applied (AutogenHarness.roundTrip).
  */
-import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, OneToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
 import { AutogenHarness } from './support/autogen-harness';
@@ -145,6 +145,36 @@ class I2Tag {
   @Property() label!: string;
   @Enum({ items: () => Role, nativeEnumName: 'tag_kind', default: Role.ADMIN }) kind!: Role;
   @ManyToOne(() => I2Owner, { nullable: true }) owner?: I2Owner;
+}
+
+// --- relations added to an existing table, indexes dropped, a boolean default, a table moving schema
+@Entity({ tableName: 'team' })
+class M1Team {
+  @PrimaryKey() id!: number;
+}
+@Entity({ tableName: 'player' })
+@Index({ properties: ['name'] })
+@Unique({ properties: ['code'] })
+class M1Player {
+  @PrimaryKey() id!: number;
+  @Property() name!: string;
+  @Property() code!: string;
+  @Property({ default: false }) active!: boolean;
+}
+@Entity({ tableName: 'player' })
+class M2Player {
+  @PrimaryKey() id!: number;
+  @Property() name!: string;
+  @Property() code!: string;
+  @Property({ default: true }) active!: boolean;
+  @ManyToOne(() => M1Team, { nullable: true }) team?: M1Team;
+  @OneToOne(() => M1Team, { nullable: true, owner: true }) captainOf?: M1Team;
+  @Property({ defaultRaw: 'now()', nullable: true }) seenAt?: Date;
+}
+@Entity({ tableName: 'player', schema: 'app' })
+class M3Player {
+  @PrimaryKey() id!: number;
+  @Property() name!: string;
 }
 
 describe('autogen: model changes (generate, apply, up to date, down restores exactly, re-up)', function () {
@@ -295,5 +325,27 @@ describe('autogen: model changes (generate, apply, up to date, down restores exa
     expect(none.upSql).to.deep.equal([]);
     expect(none.downSql).to.deep.equal([]);
     expect(none.notes).to.deep.equal([]);
+  });
+
+  it('adds relations to an existing table, drops an index and a unique, changes a boolean default', async () => {
+    const { result } = await h.roundTrip([M1Team, M1Player], [M1Team, M2Player]);
+    expect(result.summary.split('\n')).to.deep.equal([
+      '- drop unique index player_code_unique on player',
+      '- drop index player_name_index on player',
+      '+ add column player.team_id int null',
+      '+ add column player.captain_of_id int null',
+      '+ add column player.seen_at timestamptz null default now()',
+      '~ change the default of player.active: false -> true',
+      '+ create unique index player_captain_of_id_unique on player (captain_of_id)',
+      '+ add foreign key player_captain_of_id_foreign on player (captain_of_id) -> public.team (id)',
+      '+ add foreign key player_team_id_foreign on player (team_id) -> public.team (id)',
+    ]);
+    expect(result.notes.map((n) => n.code)).to.deep.equal(['UNIQUE_ON_EXISTING']);
+  });
+
+  it('moves a table to another schema as a drop and a create (MikroORM sees no move)', async () => {
+    const { result } = await h.roundTrip([M1Team, M1Player], [M1Team, M3Player]);
+    expect(result.summary.split('\n')).to.deep.equal(['+ create schema app', '- drop table player', '+ create table app.player']);
+    expect(result.notes.map((n) => n.code)).to.deep.equal(['DATA_LOSS_DROP_TABLE']);
   });
 });
