@@ -5,10 +5,16 @@
  * - DATABASE_URL unset: an embedded PostgreSQL keeps its data in `.data/embedded-pg` (first run ≈1 s for initdb,
  *   later runs reuse it), and the app database `mikro_orm_alembic_example` is created on it when missing.
  *
- * It connects, says which server it uses, and stops the embedded server again: no server is left running.
+ * It starts MikroORM with the example's config (`mikro-orm.config.ts`: the plugin, the entities of `entities/`),
+ * upgrades the database to head with the revisions of `migrations/` (what `npx mikro-orm migration:up` does), shows
+ * the `user_role` enum type the chain created, and draws the revision history with the bin's `history --graph`.
+ * Then it stops the embedded server again: no server is left running.
  */
 import * as path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { runCli } from '../src/cli/main';
 import { acquireServer, connectClient, withDatabase, type AcquiredServer } from '../src/harness';
+import { alembicMigrator } from '../src/mikro';
 
 const EXAMPLE_DATABASE = 'mikro_orm_alembic_example';
 const PERSISTENT_DIR = path.resolve(__dirname, '..', '.data', 'embedded-pg');
@@ -38,18 +44,29 @@ async function main(): Promise<void> {
   try {
     console.log(`using ${server.describe()}`);
     const url = await appDatabaseUrl(server);
-    const client = await connectClient(url, { source: server.source === 'DATABASE_URL' ? 'DATABASE_URL' : 'the embedded server' });
+    // the example's config reads DATABASE_URL when it is loaded (and the bin below loads the same module)
+    process.env.DATABASE_URL = url;
+    const config = (require('../mikro-orm.config') as typeof import('../mikro-orm.config')).default;
+    const orm = await MikroORM.init(config);
     try {
-      const { rows } = await client.query<{ version: string; db: string }>('select version() as version, current_database() as db');
-      console.log(`connected to database ${rows[0]?.db}: ${rows[0]?.version}`);
-
-      // ─── UPGRADE GOES HERE ──────────────────────────────────────────────────────────────────────────
-      // Bring the example app's database to head (upgrade to 'head' with the revisions in migrations/),
-      // using `url` (or `client`). To be wired when the runtime lands; until then nothing is migrated.
-      // ────────────────────────────────────────────────────────────────────────────────────────────────
+      const migrator = alembicMigrator(orm);
+      const before = await migrator.current();
+      console.log(`database at ${before.heads.length > 0 ? before.heads.join(', ') : 'base (nothing applied)'}; head is ${migrator.heads().join(', ')}`);
+      const result = await migrator.upgrade('head');
+      console.log(
+        result.ran.length === 0
+          ? 'already at head: nothing to run'
+          : `upgraded ${result.ran.length} revision(s) in ${result.ran.reduce((ms, r) => ms + r.ms, 0).toFixed(0)} ms; now at ${result.headsAfter.join(', ')}`,
+      );
+      const [roles] = await orm.em.getConnection().execute<{ labels: string }[]>(`select enum_range(null::user_role)::text as labels`);
+      console.log(`enum type user_role: ${roles?.labels}`);
     } finally {
-      await client.end();
+      await orm.close(true);
     }
+
+    console.log('\n$ npx mikro-orm-alembic history --graph');
+    const code = await runCli(['node', 'mikro-orm-alembic', 'history', '--graph'], { cwd: path.resolve(__dirname, '..') });
+    if (code !== 0) process.exitCode = code;
   } finally {
     await server.release();
   }
