@@ -5,14 +5,15 @@
  * from the first revision's start to the last one's commit; `processMs` from process start
  * (`performance.timeOrigin`) to the end.
  *
- *   BENCH_URL=postgres://.../db BENCH_N=1000 node -r ts-node/register/transpile-only test/runtime/support/bench-apply.ts
+ *   BENCH_URL=postgres://.../db BENCH_N=1000 node -r ts-node/register/transpile-only bench/support/runtime-apply.ts
  *
- * Used by perf.test.ts; runnable on its own.
+ * Used by bench/apply.bench.ts (compiled first, as users run compiled code); runnable on its own. It was
+ * test/runtime/support/bench-apply.ts, the opt-in timed test's helper.
  */
 import { performance } from 'node:perf_hooks';
-import { RevisionGraph } from '../../../src/graph';
-import { MigrationRuntime, type RevisionSource } from '../../../src/runtime';
-import { Revision } from '../../../src/script/revision';
+import { RevisionGraph } from '../../src/graph';
+import { MigrationRuntime, type RevisionSource } from '../../src/runtime';
+import { Revision } from '../../src/script/revision';
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_URL;
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: n }, (_, i) => `be${String(i + 1).padStart(10, '0')}`);
   const classes = new Map<string, new () => Revision>();
   ids.forEach((id, i) => {
-    const table = `t_${String(i + 1).padStart(4, '0')}`;
+    const table = `t_${String(i + 1).padStart(5, '0')}`;
     classes.set(
       id,
       class extends Revision {
