@@ -43,6 +43,10 @@ export interface ResolvedOptions {
   readonly transactionMode: TransactionMode | undefined;
   readonly strict: boolean | undefined;
   readonly importFrom: string | undefined;
+  /** Autogenerate: drop enum types no column uses (config only). */
+  readonly dropUnusedEnums: boolean | undefined;
+  /** Autogenerate: leave out destructive steps (config only; default MikroORM's `migrations.safe`). */
+  readonly safe: boolean | undefined;
 }
 
 /** Where the migrations folder setting came from (for messages). */
@@ -76,8 +80,8 @@ export class CliProject {
     readonly options: ResolvedOptions,
     /** The database, or `null` when the verb does not need one or none is configured. */
     readonly connection: ConnectionOptions | null,
-    /** The MikroORM config file that was loaded, or `null`. */
-    readonly configFile: string | null,
+    /** The MikroORM config that was loaded, or `null`. */
+    readonly ormConfig: LoadedOrmConfig | null,
     readonly settings: ProjectSettings,
     readonly cwd: string,
   ) {}
@@ -147,6 +151,8 @@ export class CliProject {
       transactionMode: key?.transactionMode ?? fromConfig?.transactionMode,
       strict: key?.strict ?? fromConfig?.strict,
       importFrom: key?.importFrom ?? fromConfig?.importFrom,
+      dropUnusedEnums: fromConfig?.dropUnusedEnums,
+      safe: fromConfig?.safe,
     });
 
     let connection: ConnectionOptions | null = null;
@@ -161,7 +167,7 @@ export class CliProject {
     // writing verbs read the folder they write to (the TypeScript sources), whatever is compiled
     const readTs = preferTs || options.writing === true;
     const folder = readTs ? (pathTs ?? path) : path;
-    return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config?.file ?? null, settings, cwd);
+    return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config, settings, cwd);
   }
 
   /** The revision files (read once, from the file text: nothing is imported). */

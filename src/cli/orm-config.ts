@@ -20,6 +20,8 @@ export interface LoadedOrmConfig {
   readonly baseDir: string;
   /** The pg connection settings (`clientUrl`, or host/port/user/password/dbName, plus `driverOptions.connection`). */
   readonly connection: ClientConfig;
+  /** The loaded configuration itself (for `MikroORM.init`, which `revision --autogenerate` needs). */
+  readonly config: Configuration;
 }
 
 /** Where to look for the config. */
@@ -79,6 +81,7 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
     migrationsPathTs: migrations.pathTs,
     baseDir: String(config.get('baseDir') ?? request.cwd),
     connection: connectionOf(config, found),
+    config,
   });
 }
 

@@ -87,6 +87,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .option('--branch-label <label>', 'a branch label for the new revision')
     .option('--depends-on <rev>', 'a revision or label that must be applied first (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--rev-id <id>', 'the new id instead of a random one')
+    .option('--autogenerate', "fill up()/down() with the difference between the entities and the database (which must be at the parent)")
     .action(
       verb((ctx, options: import('./verbs/revision').RevisionOptions) =>
         (require('./verbs/revision') as typeof import('./verbs/revision')).revision(ctx, options),

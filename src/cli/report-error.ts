@@ -26,6 +26,7 @@ const HINTS: Record<string, string> = {
   LOCK_TIMEOUT: 'another migration holds the lock: wait for it to finish, or raise --lock-timeout',
   CONNECTION_FAILED: 'check clientUrl (or host, port, user, password, dbName) in the MikroORM config, or pass --url',
   NOT_A_HEAD: 'pass --splice to start a branch from a revision that is not a head',
+  CLI_NOT_AT_HEAD: 'upgrade the database to the head first (`mikro-orm-alembic upgrade head`), or pass --head for the revision it is at',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { RevisionGraphError } from '../../graph/errors';
 import type { RevisionGraph } from '../../graph/revision-graph';
 import { isValidRevisionId } from '../../script/revision-id';
+import { HeadRequiredError } from '../../script/errors';
 import { writeRevision } from '../../script/revision-writer';
 import { CliUsageError } from '../errors';
 import { checkTargetSyntax } from '../target-syntax';
@@ -16,12 +17,15 @@ export interface RevisionOptions {
   readonly branchLabel?: string;
   readonly dependsOn?: readonly string[];
   readonly revId?: string;
+  /** Fill `up()`/`down()` with the difference between the entities and the database (which must be at the parents). */
+  readonly autogenerate?: boolean;
 }
 
 /**
  * `revision -m "message"`: writes a new, blank revision file into the migrations folder (`pathTs`,
  * else `path`), whose parent is the single head (or `--head`). Several heads without `--head` is an
- * error listing them. Graph only: no database.
+ * error listing them. Graph only: no database. With `--autogenerate`, `up()`/`down()` are filled with
+ * the difference between the config's entities and its database, which must be at the parent(s).
  *
  * @example
  * ```ts
@@ -35,7 +39,10 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
   }
   if (options.head !== undefined) checkTargetSyntax(options.head, 'head');
   for (const dep of options.dependsOn ?? []) checkTargetSyntax(dep, 'dependency');
-  const project = await openProject(ctx, 'graph', { writing: true });
+  if (options.autogenerate && ctx.global.url !== undefined) {
+    throw new CliUsageError('--autogenerate uses the database of the MikroORM config (with its entities); it cannot be combined with --url');
+  }
+  const project = await openProject(ctx, options.autogenerate ? 'database' : 'graph', { writing: true });
   const graph = project.graph;
   const label = options.branchLabel;
   if (label !== undefined) {
@@ -43,11 +50,30 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     if (owner !== undefined) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is already used by revision ${owner}`, [owner]);
     if (graph.has(label)) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is the id of a revision`, [label]);
   }
+  const head = parentOf(graph, options.head);
+  let bodies: { upBody?: string; downBody?: string } = {};
+  if (options.autogenerate) {
+    const parents = head === undefined ? [...graph.heads] : head === null ? [] : [...head];
+    if (head === undefined && parents.length > 1) {
+      throw new HeadRequiredError(parents); // before touching the database
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { autogenerateRevision } = require('../autogenerate-revision') as typeof import('../autogenerate-revision');
+    const result = await autogenerateRevision(project, parents);
+    if (result.empty) {
+      ctx.output.line('No changes: the database already matches the entities; no revision written');
+      return;
+    }
+    for (const note of result.notes) ctx.output.warn(`${note.code}: ${note.message}`);
+    ctx.output.lines(result.summary.split('\n'));
+    bodies = { upBody: result.upBody, downBody: result.downBody };
+  }
   const written = writeRevision({
     directory: project.writeFolder,
     heads: graph.heads,
     message: options.message ?? '',
-    head: parentOf(graph, options.head),
+    head,
+    ...bodies,
     splice: options.splice,
     branchLabels: label === undefined ? [] : [label],
     dependsOn: (options.dependsOn ?? []).map((dep) => dependencyOf(graph, dep)),
@@ -58,7 +84,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
 }
 
 /** `--head`: undefined (the single head), null (`base`: a new base), or the resolved id(s). */
-function parentOf(graph: RevisionGraph, head: string | undefined): string | readonly string[] | null | undefined {
+function parentOf(graph: RevisionGraph, head: string | undefined): readonly string[] | null | undefined {
   if (head === undefined) return undefined;
   if (head === 'base') return null;
   const ids = graph.resolve(head).filter((id) => id !== 'base');

@@ -1,0 +1,47 @@
+import type { AutogenResult } from '../autogen/autogen-result';
+import type { CliProject } from './cli-project';
+import { CliUsageError, DatabaseNotAtHeadError } from './errors';
+
+/**
+ * `revision --autogenerate`: the difference between the entities of the MikroORM config and the
+ * database, as `up()`/`down()` bodies (the autogen layer's `autogenerate`). The database must be
+ * exactly at the new revision's parents. MikroORM is initialised from the loaded config (entities
+ * discovered, one connection) and closed again.
+ *
+ * @param parents the new revision's down revisions (ids; empty for a new base).
+ * @example
+ * ```ts
+ * const result = await autogenerateRevision(project, graph.heads);
+ * if (!result.empty) writeRevision({ ..., upBody: result.upBody, downBody: result.downBody });
+ * ```
+ */
+export async function autogenerateRevision(project: CliProject, parents: readonly string[]): Promise<AutogenResult> {
+  const loaded = project.ormConfig;
+  if (loaded === null) {
+    throw new CliUsageError(
+      '--autogenerate compares the entities of the MikroORM config with its database, but no MikroORM config was found',
+      'add mikro-orm.config.ts (or pass --config <file>)',
+    );
+  }
+  const state = await project.runtime().current();
+  const wanted = [...parents].sort();
+  const at = [...state.heads].sort();
+  if (wanted.length !== at.length || wanted.some((id, i) => id !== at[i])) throw new DatabaseNotAtHeadError(state.heads, parents);
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MikroORM } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { autogenerate } = require('../autogen/autogenerate') as typeof import('../autogen/autogenerate');
+  const { isTsLoaderRegistered } = await import('../script/revision-loader');
+  const options = { ...loaded.config.getAll(), allowGlobalContext: true, preferTs: isTsLoaderRegistered() };
+  const orm = await MikroORM.init(options);
+  try {
+    return await autogenerate(orm, {
+      versionTable: project.options.versionTable,
+      dropUnusedEnums: project.options.dropUnusedEnums,
+      safe: project.options.safe ?? (loaded.config.get('migrations') as { safe?: boolean }).safe,
+    });
+  } finally {
+    await orm.close(true);
+  }
+}
