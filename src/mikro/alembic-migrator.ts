@@ -9,6 +9,7 @@ import type {
   UmzugMigration,
 } from '@mikro-orm/core';
 import type { RevisionGraph } from '../graph/revision-graph';
+import { checkAppliedState } from '../runtime/applied-state';
 import { MigrationEnvironment, type EnvironmentOptions } from '../runtime/migration-environment';
 import type { CurrentState, MigrationResult, MigrationRuntime, RunOptions, RuntimeLog } from '../runtime/migration-runtime';
 import type { StampResult } from '../runtime/stamp';
@@ -24,6 +25,7 @@ import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
 import { connectionFromConfig } from './orm-connection';
+import { ormQueryable } from './orm-queryable';
 import { revisionDisplayName } from './revision-name';
 import { createScratchDatabase } from './scratch-database';
 import { VersionStorage, type MigratorStorage } from './version-storage';
@@ -393,7 +395,7 @@ export class AlembicMigrator implements IMigrator {
   async check(): Promise<SchemaCheckResult> {
     await this.ensureDatabase();
     const env = this.environment;
-    const { heads } = await this.runtime(env).current();
+    const heads = await this.currentHeadsThroughOrm(env);
     const pending = env.graph.size === 0 ? [] : env.graph.planUpgrade(heads, 'heads').revisions;
     if (pending.length === 0) {
       return checkResult(await runAutogenerate(this.orm, this.autogenRequest()), pending, 'database');
@@ -680,7 +682,7 @@ export class AlembicMigrator implements IMigrator {
   }
 
   private async requireAtHead(env: MigrationEnvironment, action: string): Promise<void> {
-    const { heads } = await this.runtime(env).current();
+    const heads = await this.currentHeadsThroughOrm(env);
     const graphHeads = env.graph.heads;
     const atHead = heads.length === graphHeads.length && heads.every((h) => graphHeads.includes(h));
     if (atHead) return;
@@ -690,6 +692,19 @@ export class AlembicMigrator implements IMigrator {
       pending.map((id) => ({ id, message: env.scripts.get(id)?.message ?? '' })),
       heads,
     );
+  }
+
+  /**
+   * The current heads, read through the ORM's own connection (no dedicated connection, no lock):
+   * the applied rows checked against the files as the runtime does.
+   */
+  private async currentHeadsThroughOrm(env: MigrationEnvironment): Promise<readonly string[]> {
+    const db = ormQueryable(this.orm);
+    const table = new VersionTable(this.options.versionTable);
+    if (!(await table.exists(db))) return [];
+    const state = checkAppliedState(await table.read(db), env.graph, env.source, { strict: this.options.strict });
+    for (const warning of state.warnings) this.log.warn?.(warning);
+    return state.heads;
   }
 
   private autogenRequest(): AutogenOptions {
