@@ -315,6 +315,37 @@ describe('mikro: the plugin in-process (registration, up/down/list/pending, blan
     });
   });
 
+  describe('database and lock', () => {
+    it('up() creates a missing database first (MikroORM\'s ensureDatabase), as MikroORM\'s migrator does', async () => {
+      const url = new URL(db.url);
+      const name = `${db.name}_new`;
+      url.pathname = `/${name}`;
+      addRevision(dir.path, [], { message: 'one', up: ['create table "t1" (id int)'], down: ['drop table "t1"'] });
+      orm = await initOrm(url.toString(), dir.path, [Gadget], {}, { connect: false });
+      try {
+        expect(await orm.migrator.up()).to.have.length(1);
+        expect(await tables(url.toString())).to.include('public.t1');
+      } finally {
+        await orm.close(true);
+        orm = undefined;
+        await query(db.serverUrl, `drop database if exists "${name}" with (force)`);
+      }
+    });
+
+    it('two ORMs upgrading at once: the migration lock serialises them and each revision runs once', async () => {
+      addRevision(dir.path, [], { message: 'slow', up: ['select pg_sleep(0.5)', 'create table "t1" (id int)'], down: ['drop table "t1"'] });
+      orm = await initOrm(db.url, dir.path, [Gadget]);
+      const other = await initOrm(db.url, dir.path, [Gadget]);
+      try {
+        const [a, b] = await Promise.all([orm.migrator.up(), other.migrator.up()]);
+        expect([a.length, b.length].sort()).to.deep.equal([0, 1]);
+        expect(await query(db.url, 'select revision from mikro_orm_alembic_version')).to.have.length(1);
+      } finally {
+        await other.close(true);
+      }
+    });
+  });
+
   describe('create (blank) and the refusals of create', () => {
     it('a blank revision builds on the head; -n is its message; the diff is marked blank', async () => {
       orm = await initOrm(db.url, dir.path, [Gadget]);
