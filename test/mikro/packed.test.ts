@@ -172,4 +172,19 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
     expect(await query('select * from "user"')).to.deep.equal([]);
     expect((await npx('migration:check')).code).to.equal(0);
   });
+
+  it('compiled to JavaScript (no ts-node): the CLI reads path (dist/migrations), not pathTs', async () => {
+    expect((await npx('migration:down', '-t', 'base')).code).to.equal(0);
+    const tsc = await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--rootDir', 'src'], app);
+    expect(tsc.code, tsc.output).to.equal(0);
+    expect(readdirSync(join(app, 'dist', 'migrations')).filter((f) => f.endsWith('.js'))).to.have.length(2);
+    const js = { MIKRO_ORM_CLI_USE_TS_NODE: '0', MIKRO_ORM_CLI_CONFIG: './dist/mikro-orm.config.js', APP_DATABASE_URL: db.url };
+    const pending = await run('npx', ['--no', 'mikro-orm', 'migration:pending'], app, js);
+    expect(pending.code, pending.output).to.equal(0);
+    expect(pending.output).to.contain('users').and.contain('user email');
+    const up = await run('npx', ['--no', 'mikro-orm', 'migration:up'], app, js);
+    expect(up.code, up.output).to.equal(0);
+    expect(up.output).to.contain('dist/migrations/');
+    expect(await applied()).to.have.length(2);
+  });
 });
