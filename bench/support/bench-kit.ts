@@ -248,9 +248,10 @@ export function findAlembicPython(): string | null {
   return null;
 }
 
-/** The machine, for the report. */
+/** The machine, for the report, with its load average (other processes make timings noisy). */
 export function machine(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('node:os') as typeof import('node:os');
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${load} at start`;
 }

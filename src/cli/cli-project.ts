@@ -11,6 +11,7 @@ import { ScriptDirectory } from '../script/script-directory';
 import { ConfigLoadError, NoConnectionError } from './errors';
 import { loadOrmConfig, type LoadedOrmConfig } from './orm-config';
 import { configSearchPaths, readProjectSettings, type ProjectSettings } from './project-settings';
+import { prefetchingSource } from './prefetching-source';
 import { ensureTsLoader, prefersTypeScript } from './ts-loader';
 
 /** The options every verb accepts (before or after the verb). */
@@ -201,8 +202,10 @@ export class CliProject {
    * A runtime for this project's database (or, for offline SQL, for none), over the graph and files
    * already read. The runtime and `pg` are loaded now, not before. With `runsRevisions` (upgrade,
    * downgrade, offline SQL), ts-node is registered first when the folder has TypeScript revisions.
+   * With `prefetch`, the next revision of a chain is loaded while the database works (see
+   * `prefetchingSource`).
    */
-  runtime(overrides: Partial<MigrationRuntimeOptions> = {}, options: { runsRevisions?: boolean } = {}): MigrationRuntime {
+  runtime(overrides: Partial<MigrationRuntimeOptions> = {}, options: { runsRevisions?: boolean; prefetch?: 'up' | 'down' } = {}): MigrationRuntime {
     const graph = this.graph;
     if (options.runsRevisions && this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -210,10 +213,20 @@ export class CliProject {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { scriptDirectorySource } = require('../runtime/script-source') as typeof import('../runtime/script-source');
     this.revisionSource ??= scriptDirectorySource(this.scripts, { cwd: this.cwd });
+    let source = this.revisionSource;
+    if (options.prefetch !== undefined) {
+      const direction = options.prefetch;
+      // a chain's next revision is the only child (up) or the only parent (down)
+      source = prefetchingSource(source, (id) => {
+        const node = graph.get(id);
+        const candidates = direction === 'up' ? node.children : node.downRevisions;
+        return candidates.length === 1 ? candidates[0] : undefined;
+      });
+    }
     return new Runtime({
       connection: this.connection ?? '',
       graph,
-      source: this.revisionSource,
+      source,
       versionTable: this.options.versionTable,
       lockTimeoutMs: this.options.lockTimeoutMs,
       transactionMode: this.options.transactionMode,

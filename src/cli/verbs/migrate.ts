@@ -57,7 +57,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
       ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
       ...(transactionMode === undefined ? {} : { transactionMode }),
     },
-    { runsRevisions: true },
+    { runsRevisions: true, prefetch: direction },
   );
   let result;
   try {
