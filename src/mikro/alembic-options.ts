@@ -30,6 +30,14 @@ export interface AlembicOptions {
   readonly transactionMode?: TransactionMode;
   /** Applied revisions whose file was edited are an error instead of a warning. */
   readonly strict?: boolean;
+  /**
+   * Upgrade when the app starts the ORM with {@link initWithUpgrade}: `true` means `'head'`, a string
+   * is any target (`'heads'`, `'billing@head'`). Default `false`. `MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT=0`
+   * turns it off. The upgrade takes the migration lock, so instances starting together apply each
+   * revision once. Plain `MikroORM.init` cannot wait for an upgrade (it does not await extensions; it
+   * logs a warning when this is set), and MikroORM's CLI never upgrades on start.
+   */
+  readonly upgradeOnInit?: boolean | string;
   /** Module specifier generated revisions import `Revision` from. Default `'mikro-orm-alembic'`. */
   readonly importFrom?: string;
   /** Drop native enum types in the database that no entity uses (default: leave them alone). */

@@ -22,6 +22,7 @@ export {
   NotRegisteredError,
   UnsupportedMigrateOptionError,
 } from './errors';
+export { initWithUpgrade } from './init-with-upgrade';
 export { migrateRequest, type MigrateInput, type MigrateRequest } from './migrate-request';
 export { MigratorEvents, type MigratorListener } from './migrator-events';
 export { connectionFromConfig } from './orm-connection';
