@@ -194,12 +194,27 @@ export class AlembicMigrator implements IMigrator {
     return this.env;
   }
 
-  /** The revision graph of the migrations folder. */
+  /**
+   * The revision graph of the migrations folder.
+   *
+   * @example
+   * ```ts
+   * migrator.graph.resolve('billing@head'); // ['1a2b3c4d5e6f']
+   * ```
+   */
   get graph(): RevisionGraph {
     return this.environment.graph;
   }
 
-  /** Forgets the folder read so far (after files were added outside this migrator). */
+  /**
+   * Forgets the folder read so far (after files were added outside this migrator).
+   *
+   * @example
+   * ```ts
+   * writeMerge({ directory: 'migrations', heads: migrator.heads() });
+   * migrator.refresh();
+   * ```
+   */
   refresh(): void {
     this.env = undefined;
   }
