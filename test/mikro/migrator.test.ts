@@ -346,6 +346,30 @@ describe('mikro: the plugin in-process (registration, up/down/list/pending, blan
     });
   });
 
+  describe('autogenerate in-process: createRevision() and check()', () => {
+    it('without a message, the first change and how many more; check() before and after the upgrade', async () => {
+      orm = await initOrm(db.url, dir.path, [Gadget]);
+      const migrator = alembicMigrator(orm);
+      const before = await migrator.check();
+      expect(before).to.include({ needed: true, comparedWith: 'database' });
+      expect(before.summary).to.contain('create table gadget');
+      const created = await migrator.createRevision();
+      expect(created.written).to.equal(true);
+      expect(created.message).to.match(/^create enum type mood .* and 1 more change$/);
+      expect(created.upSql.join('\n')).to.contain('create table "gadget"');
+      expect(created.downRevisions).to.deep.equal([]);
+      const pending = await migrator.check();
+      expect(pending).to.include({ needed: false, comparedWith: 'scratch-database' });
+      expect(pending.pending).to.deep.equal([created.id]);
+      await migrator.upgrade();
+      expect(await migrator.check()).to.include({ needed: false, comparedWith: 'database' });
+      expect(await orm.migrator.checkMigrationNeeded()).to.equal(false);
+      const again = await migrator.createRevision({ message: 'nothing' });
+      expect(again).to.include({ written: false, id: null });
+      expect(readdirSync(dir.path)).to.have.length(1);
+    });
+  });
+
   describe('create (blank) and the refusals of create', () => {
     it('a blank revision builds on the head; -n is its message; the diff is marked blank', async () => {
       orm = await initOrm(db.url, dir.path, [Gadget]);
