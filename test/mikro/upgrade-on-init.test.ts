@@ -32,7 +32,7 @@ describe('mikro: upgradeOnInit through initWithUpgrade()', function () {
   let c: string;
   const messages: string[] = [];
 
-  const config = (plugin: AlembicOptions, extra: Partial<Options> = {}): Options<PostgreSqlDriver> => ({
+  const config = (plugin: AlembicOptions, extra: Partial<Options<PostgreSqlDriver>> = {}): Options<PostgreSqlDriver> => ({
     driver: PostgreSqlDriver,
     clientUrl: db.url,
     entities: [Widget],
