@@ -9,6 +9,7 @@ export {
   type DataHook,
   type KitDatabase,
   type MigrationTestKitOptions,
+  type OrmOptions,
   type StairwayResult,
 } from './migration-test-kit';
 export { describeMigrations, type DescribeMigrationsOptions } from './mocha';

@@ -1,3 +1,4 @@
+import type { Options } from '@mikro-orm/core';
 import { Client } from 'pg';
 import { acquireServer, type AcquiredServer } from '../harness/server';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../harness/throwaway-database';
@@ -35,7 +36,15 @@ export interface MigrationTestKitOptions extends EnvironmentOptions {
   readonly environment?: MigrationEnvironment;
   /** Data hooks per revision id (or unique prefix). */
   readonly dataHooks?: Readonly<Record<string, DataHook>>;
+  /**
+   * The application's MikroORM options (entities, naming strategy, ...), for
+   * `assertModelsMatchMigrations`. The connection settings are replaced by the kit's database.
+   */
+  readonly orm?: OrmOptions | (() => OrmOptions | Promise<OrmOptions>);
 }
+
+/** MikroORM options as the kit takes them (`Options` of `@mikro-orm/core`). */
+export type OrmOptions = Options;
 
 /** What a stairway did. */
 export interface StairwayResult {
@@ -248,6 +257,65 @@ export class MigrationTestKit {
         }
       } finally {
         await client.end();
+      }
+    });
+  }
+
+  /**
+   * After upgrading a new database to heads, the entities and the database schema have no
+   * difference: a revision was not forgotten (drift). The report shows the revision that
+   * `migration:create` would generate. Needs the `orm` option.
+   *
+   * @example
+   * ```ts
+   * const kit = await MigrationTestKit.open({ path: 'migrations', orm: config });
+   * await kit.assertModelsMatchMigrations();
+   * ```
+   */
+  async assertModelsMatchMigrations(): Promise<void> {
+    const given = this.options.orm;
+    if (given === undefined) throw new TypeError('assertModelsMatchMigrations needs the `orm` option (the MikroORM options of the application)');
+    const ormOptions = typeof given === 'function' ? await given() : given;
+    this.assertGraphValid();
+    await this.withDatabase(async (url) => {
+      await this.runtime(url).upgrade('heads');
+      // loaded on demand: the rest of the kit does not need MikroORM or the schema diff
+      const { MikroORM } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+      const { autogenerate } = require('../autogen') as typeof import('../autogen');
+      const target = new URL(url);
+      const orm = await MikroORM.init({
+        ...ormOptions,
+        clientUrl: url,
+        host: target.hostname,
+        port: Number(target.port || 5432),
+        user: decodeURIComponent(target.username) || undefined,
+        password: decodeURIComponent(target.password) || undefined,
+        dbName: decodeURIComponent(target.pathname.slice(1)),
+        allowGlobalContext: true,
+        debug: false,
+      });
+      try {
+        const result = await autogenerate(orm, { versionTable: this.options.versionTable });
+        if (!result.empty) {
+          const indent = (text: string) => text.split('\n').map((l) => `      ${l}`).join('\n');
+          throw new MigrationCheckError(
+            'MODELS_DIFFER',
+            [
+              'The entities differ from the schema the revisions produce (a revision is missing):',
+              result.summary
+                .split('\n')
+                .map((l) => `  ${l}`)
+                .join('\n'),
+              'The revision `npx mikro-orm migration:create` would generate:',
+              '    up():',
+              indent(result.upBody),
+              '    down():',
+              indent(result.downBody),
+            ].join('\n'),
+          );
+        }
+      } finally {
+        await orm.close(true);
       }
     });
   }

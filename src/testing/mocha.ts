@@ -18,7 +18,7 @@ interface MochaGlobals {
 /** Options of {@link describeMigrations}: the kit's options, and which checks to leave out. */
 export interface DescribeMigrationsOptions extends MigrationTestKitOptions {
   /** Checks to skip, e.g. `['noTrace']` while a legacy revision still leaks. */
-  readonly skip?: readonly ('singleHead' | 'upgradeFromEmpty' | 'stairway' | 'noTrace')[];
+  readonly skip?: readonly ('singleHead' | 'upgradeFromEmpty' | 'stairway' | 'noTrace' | 'modelsMatch')[];
   /** Per-test timeout in ms (default 60 000). */
   readonly timeoutMs?: number;
 }
@@ -32,8 +32,11 @@ export interface DescribeMigrationsOptions extends MigrationTestKitOptions {
  * // test/migrations.test.ts
  * import { describeMigrations } from 'mikro-orm-alembic/testing';
  *
+ * import config from '../mikro-orm.config';
+ *
  * describeMigrations('migrations', {
  *   path: 'migrations',
+ *   orm: config,                       // adds the drift check
  *   dataHooks: {
  *     '3f2a9c1d': {
  *       before: (db) => db.query(`insert into "user" (name) values ('ann')`),
@@ -75,6 +78,13 @@ export function describeMigrations(title: string, options: DescribeMigrationsOpt
       it('upgrades an empty database to heads', async function () {
         this.timeout(timeout);
         await theKit().assertUpgradeFromEmpty();
+      });
+    }
+
+    if (options.orm !== undefined && !skip.has('modelsMatch')) {
+      it('the entities match the schema the revisions produce (no drift)', async function () {
+        this.timeout(timeout);
+        await theKit().assertModelsMatchMigrations();
       });
     }
 

@@ -211,3 +211,36 @@ describe('migration test kit', function () {
     expect(e.message).to.contain('expected the row inserted before the revision, found 0');
   });
 });
+
+describe('migration test kit: models match migrations', function () {
+  this.timeout(120_000);
+  const db = useTestDatabase({ prefix: 'mo_alembic_kit_m' });
+  const { Entity, PrimaryKey, Property } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+
+  @Entity({ tableName: 'gadget' })
+  class Gadget {
+    @PrimaryKey()
+    id!: number;
+
+    @Property()
+    name!: string;
+
+    @Property({ nullable: true })
+    colour?: string;
+  }
+
+  it('reports drift: an entity property without a revision, with the revision that would be generated', async () => {
+    const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
+    const dir = chain([{ id: 'aaaa00000001', up: ['create table gadget (id serial primary key, name varchar(255) not null)'], down: ['drop table gadget'] }]);
+    const kit = await MigrationTestKit.open({ path: dir, serverUrl: db.serverUrl, orm: { driver: PostgreSqlDriver, entities: [Gadget] } });
+    try {
+      const e = await failure(() => kit.assertModelsMatchMigrations());
+      expect(e.code).to.equal('MODELS_DIFFER');
+      expect(e.message).to.contain('colour');
+      expect(e.message).to.match(/alter table "gadget" add column "colour" varchar\(255\) null/);
+    } finally {
+      await kit.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
