@@ -23,6 +23,37 @@ export function describeHolders(holders: readonly LockHolder[]): string {
 }
 
 /**
+ * Another session holding a lock on a table of the database, as `pg_locks` / `pg_stat_activity` show
+ * it when a revision's statement gave up waiting for a lock (`lock_timeout`, SQLSTATE 55P03).
+ */
+export interface RelationLockHolder {
+  /** Backend process id of the session. */
+  readonly pid: number;
+  /** Its `application_name`, or `null` when not set or not visible to us. */
+  readonly applicationName: string | null;
+  /** `active`, `idle in transaction`, ... or `null` when not visible. */
+  readonly state: string | null;
+  /** How long its transaction has been open, in milliseconds, or `null` (no transaction, or not visible). */
+  readonly transactionMs: number | null;
+  /** Its last (or current) statement, shortened, or `null` when not visible. */
+  readonly query: string | null;
+  /** The table locks it holds: `AccessShareLock on public.widget`. */
+  readonly locks: readonly string[];
+}
+
+/** Renders table-lock holders for messages, one per line. */
+export function describeRelationLockHolders(holders: readonly RelationLockHolder[]): string[] {
+  return holders.map((h) => {
+    const facts = [
+      h.applicationName ? `application_name "${h.applicationName}"` : null,
+      h.state ? `${h.state}${h.transactionMs !== null ? ` for ${(h.transactionMs / 1000).toFixed(1)} s` : ''}` : null,
+      h.query ? `last statement: ${abbreviate(h.query, 120).replace(/\s+/g, ' ')}` : null,
+    ].filter((f): f is string => f !== null);
+    return `pid ${h.pid}${facts.length > 0 ? ` (${facts.join(', ')})` : ''} holds ${h.locks.join(', ')}`;
+  });
+}
+
+/**
  * A revision's `up()`/`down()` failed; everything it did inside its transaction was rolled back,
  * and every revision before it stays applied and recorded.
  *
@@ -58,6 +89,12 @@ export class RevisionFailedError extends AlembicError {
   readonly partiallyApplied: boolean;
   /** Revisions of the same run that completed (and, per revision, were committed) before this one. */
   readonly completed: readonly string[];
+  /**
+   * When the statement gave up waiting for a lock (`lock_timeout`, SQLSTATE 55P03): the other sessions
+   * that held locks on tables of the database at that moment (the one it waited for is among them).
+   * Empty otherwise.
+   */
+  readonly lockHolders: readonly RelationLockHolder[];
 
   constructor(init: {
     revision: string;
@@ -71,6 +108,8 @@ export class RevisionFailedError extends AlembicError {
     completed: readonly string[];
     /** What happened to the revision's work (rolled back, kept, unknown), for the message. */
     rolledBack: string;
+    /** The statement gave up waiting for a lock: `lock_timeout` as PostgreSQL shows it, and who held table locks. */
+    lockTimeout?: { setting: string | null; holders: readonly RelationLockHolder[] };
     cause: unknown;
   }) {
     const lines = [
@@ -79,6 +118,19 @@ export class RevisionFailedError extends AlembicError {
     ];
     if (init.statement !== null) lines.push(`  statement: ${abbreviate(init.statement)}`);
     if (init.connectionLost) lines.push('  the connection to PostgreSQL was lost');
+    if (init.lockTimeout) {
+      const { setting, holders } = init.lockTimeout;
+      lines.push(
+        `  the statement waited longer than lock_timeout${setting ? ` (${setting})` : ''} for a lock another session holds, and was ` +
+          'cancelled rather than make every other query on that table queue behind it',
+      );
+      if (holders.length === 0) lines.push('  no other session held a table lock any more when this was checked');
+      else {
+        lines.push('  sessions holding locks on tables of this database:');
+        for (const line of describeRelationLockHolders(holders)) lines.push(`    ${line}`);
+      }
+      lines.push('  start again once those transactions have ended (or give the statement more time: statementLockTimeoutMs)');
+    }
     lines.push(`  ${init.rolledBack}`);
     if (init.partiallyApplied) {
       lines.push('  part of this revision had already been committed (autocommit block or non-transactional revision)');
@@ -92,6 +144,7 @@ export class RevisionFailedError extends AlembicError {
     this.connectionLost = init.connectionLost;
     this.partiallyApplied = init.partiallyApplied;
     this.completed = Object.freeze([...init.completed]);
+    this.lockHolders = Object.freeze([...(init.lockTimeout?.holders ?? [])]);
   }
 }
 

@@ -10,9 +10,12 @@ export {
   RevisionFailedError,
   RevisionNotInSourceError,
   VersionTableInvalidError,
+  describeRelationLockHolders,
   type ChecksumMismatch,
   type LockHolder,
+  type RelationLockHolder,
 } from './errors';
+export { findRelationLockHolders } from './relation-locks';
 export {
   MigrationRuntime,
   type CurrentState,

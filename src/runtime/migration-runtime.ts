@@ -10,6 +10,9 @@ import type { RevisionSource } from './revision-source';
 import { stampRevisions, type StampResult } from './stamp';
 import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
 
+/** PostgreSQL's `lock_timeout` is an int in milliseconds. */
+const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
+
 /** Where the runtime's messages go. Both methods are optional; nothing is printed by default. */
 export interface RuntimeLog {
   info?(message: string): void;
@@ -28,6 +31,14 @@ export interface MigrationRuntimeOptions extends RunProgress {
   readonly versionTable?: VersionTableOptions;
   /** How long a writing command waits for the migration lock, in ms. Default 60 000; `Infinity` waits forever. */
   readonly lockTimeoutMs?: number;
+  /**
+   * PostgreSQL's `lock_timeout` for the statements a writing command runs once it holds the migration
+   * lock (the revisions, the version table), in ms. A statement that waits longer for a lock (an
+   * `ALTER TABLE` behind a long transaction on that table) fails with SQLSTATE 55P03 instead of making
+   * every later query on the table queue behind it; the {@link RevisionFailedError} then lists the
+   * sessions holding table locks. `0` means no limit. Default: the server's (or role's) setting.
+   */
+  readonly statementLockTimeoutMs?: number;
   /** Default `per-revision`. */
   readonly transactionMode?: TransactionMode;
   /** Applied revisions whose file was edited are an error instead of a warning. */
@@ -109,6 +120,10 @@ export class MigrationRuntime {
   private readonly options: MigrationRuntimeOptions;
 
   constructor(options: MigrationRuntimeOptions) {
+    const ms = options.statementLockTimeoutMs;
+    if (ms !== undefined && !(typeof ms === 'number' && ms >= 0 && ms <= MAX_LOCK_TIMEOUT_MS)) {
+      throw new TypeError(`statementLockTimeoutMs must be a number of milliseconds from 0 to ${MAX_LOCK_TIMEOUT_MS}, not ${String(ms)}`);
+    }
     this.options = options;
     this.versionTable = new VersionTable(options.versionTable);
   }
@@ -303,6 +318,8 @@ export class MigrationRuntime {
           ((info) => this.options.log?.info?.(`Waiting for the migration lock on ${info.lock}, held by ${describeHolders(info.holders)}`)),
       });
       locked = true;
+      const statementLockTimeout = this.options.statementLockTimeoutMs;
+      if (statementLockTimeout !== undefined) await channel.query(`set lock_timeout = ${Math.ceil(statementLockTimeout)}`);
       await table.ensure(channel);
       return await fn(channel);
     } finally {

@@ -4,7 +4,8 @@ import { AlembicError } from '../errors';
 import type { RevisionContext } from '../script/revision-context';
 import { revisionFieldOf } from '../script/revision';
 import { runRevision } from '../script/run-revision';
-import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError } from './errors';
+import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError, type RelationLockHolder } from './errors';
+import { findRelationLockHolders } from './relation-locks';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
 import type { SqlChannel } from './sql-channel';
 import type { VersionTable } from './version-table';
@@ -251,6 +252,7 @@ async function failed(
       : `revision ${entry.id} ran without a transaction: statements before the failing one stay applied; ${record}`;
     if (done.length > 0) rolledBack += `; the ${done.length} revision(s) before it in this run stay applied and recorded`;
   }
+  const lockTimeout = pg?.code === LOCK_NOT_AVAILABLE && !channel.offline && !connectionLost ? await lockTimeoutReport(channel) : undefined;
   return new RevisionFailedError({
     revision: entry.id,
     file: entry.path,
@@ -262,8 +264,23 @@ async function failed(
     partiallyApplied: !all && state.partial,
     completed: all ? [] : done.map((d) => d.id),
     rolledBack,
+    lockTimeout,
     cause: error,
   });
+}
+
+/** SQLSTATE of a statement that gave up waiting for a lock (`lock_timeout`, `NOWAIT`). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** After a lock timeout (the transaction is rolled back): the session's `lock_timeout` and who holds table locks. */
+async function lockTimeoutReport(channel: SqlChannel): Promise<{ setting: string | null; holders: readonly RelationLockHolder[] } | undefined> {
+  try {
+    const [row] = await channel.query('show lock_timeout');
+    const setting = typeof row?.lock_timeout === 'string' && row.lock_timeout !== '0' ? row.lock_timeout : null;
+    return { setting, holders: await findRelationLockHolders(channel) };
+  } catch {
+    return undefined; // the report is a courtesy: never hide the revision's own error behind it
+  }
 }
 
 /** The fields of pg's `DatabaseError` we use. */
