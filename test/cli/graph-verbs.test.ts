@@ -44,6 +44,20 @@ describe('cli: graph commands', function () {
       expect(r.stdout).to.equal(`${C} (billing) (head)\n${E} (head)\n`);
     });
 
+    it('graph commands load neither MikroORM, nor ts-node, nor pg', async () => {
+      const hook = project.write(
+        'hook.js',
+        "process.on('exit', () => require('fs').writeFileSync(process.env.LOADED, Object.keys(require.cache).join('\\n')));\n",
+      );
+      for (const verb of [['heads'], ['branches'], ['history'], ['history', '--graph', '--no-indicate-current'], ['show', 'head'], ['check']]) {
+        const loaded = project.path('loaded.txt');
+        await project.run(verb, { nodeArgs: ['-r', hook], env: { LOADED: loaded } });
+        const modules = readFileSync(loaded, 'utf8');
+        expect(modules, verb.join(' ')).to.contain('script-directory.js');
+        expect(modules, verb.join(' ')).not.to.match(/@mikro-orm|ts-node|typescript|[\\/]pg[\\/]|knex/);
+      }
+    });
+
     it('heads --json gives the revisions as data', async () => {
       const r = await project.run(['heads', '--json']);
       expect(r.code).to.equal(0);

@@ -108,7 +108,7 @@ export class TestProject {
   }
 
   /** Runs the bin; never throws on a non-zero exit. */
-  run(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliResult> {
+  run(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env };
     delete env.FORCE_COLOR;
     delete env.NO_COLOR;
@@ -120,7 +120,7 @@ export class TestProject {
     return new Promise((done) => {
       execFile(
         process.execPath,
-        [join(cliBuild(), 'out/src/cli/main.js'), ...args],
+        [...(options.nodeArgs ?? []), join(cliBuild(), 'out/src/cli/main.js'), ...args],
         { cwd: this.dir, env, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
