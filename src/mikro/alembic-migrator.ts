@@ -21,7 +21,6 @@ import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
 import type { AutogenOptions, AutogenResult } from '../autogen';
 import { runAutogenerate, type AutogenSafetyNote } from './autogen-port';
-import { initWithUpgradeInProgress } from './init-in-progress';
 import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, MultipleHeadsError } from './errors';
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
@@ -167,16 +166,6 @@ export class AlembicMigrator implements IMigrator {
     const table = new VersionTable(options.versionTable);
     orm.config.set('migrations', { ...orm.config.get('migrations'), tableName: `${table.schema}.${table.name}` });
     orm.config.registerExtension('@mikro-orm/migrator', () => new AlembicMigrator(orm, options));
-    if (options.upgradeOnInit && orm.config.get('connect') !== false && !initWithUpgradeInProgress()) {
-      orm.config
-        .getLogger()
-        .warn(
-          'migrator',
-          'upgradeOnInit is set, but MikroORM.init does not wait for extensions: nothing is upgraded. ' +
-            "Start the ORM with initWithUpgrade(config) from 'mikro-orm-alembic' instead.",
-          { enabled: true },
-        );
-    }
   }
 
   // ─── the typed API ──────────────────────────────────────────────────────────────────────────────
@@ -676,6 +665,7 @@ export class AlembicMigrator implements IMigrator {
       baseDir: this.orm.config.get('baseDir'),
       versionTable: this.options.versionTable,
       lockTimeoutMs: this.options.lockTimeoutMs,
+      statementLockTimeoutMs: this.options.statementLockTimeoutMs,
       transactionMode: this.options.transactionMode,
       strict: this.options.strict,
       log: this.log,

@@ -31,13 +31,24 @@ export interface AlembicOptions {
   /** Applied revisions whose file was edited are an error instead of a warning. */
   readonly strict?: boolean;
   /**
-   * Upgrade when the app starts the ORM with {@link initWithUpgrade}: `true` means `'head'`, a string
-   * is any target (`'heads'`, `'billing@head'`). Default `false`. `MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT=0`
-   * turns it off. The upgrade takes the migration lock, so instances starting together apply each
-   * revision once. Plain `MikroORM.init` cannot wait for an upgrade (it does not await extensions; it
-   * logs a warning when this is set), and MikroORM's CLI never upgrades on start.
+   * PostgreSQL's `lock_timeout` for the revisions' statements, in ms: a statement that waits longer for
+   * a table lock (an `ALTER TABLE` behind a long transaction) fails, naming the sessions in the way,
+   * instead of making all traffic on that table queue behind it. Default: the server's setting (usually
+   * no limit).
    */
-  readonly upgradeOnInit?: boolean | string;
+  readonly statementLockTimeoutMs?: number;
+  /**
+   * Upgrade the database when the app starts the ORM: `await MikroORM.init(config)` (and NestJS's
+   * `MikroOrmModule.forRoot(config)`) returns only once the database is at the target, or throws the
+   * upgrade's error. `true` means `'head'`; a string is any target (`'heads'`, `'billing@head'`); an
+   * object also sets the lock timeouts of this upgrade. Default `false`.
+   *
+   * It runs only when `init` connects (`connect: true`, the default), so MikroORM's CLI (`connect: false`)
+   * never upgrades on start; `MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT=0` turns it off for one run. It takes
+   * the migration lock, so instances starting together apply each revision once. See
+   * `docs/upgrade-on-init.md`.
+   */
+  readonly upgradeOnInit?: boolean | string | UpgradeOnInitOptions;
   /** Module specifier generated revisions import `Revision` from. Default `'mikro-orm-alembic'`. */
   readonly importFrom?: string;
   /** Drop native enum types in the database that no entity uses (default: leave them alone). */
@@ -47,6 +58,16 @@ export interface AlembicOptions {
    * Default: MikroORM's `migrations.safe`.
    */
   readonly safe?: boolean;
+}
+
+/** The object form of {@link AlembicOptions.upgradeOnInit}. */
+export interface UpgradeOnInitOptions {
+  /** The target. Default `'head'`. */
+  readonly target?: string;
+  /** How long start-up waits for the migration lock (another instance upgrading), in ms. Default: `lockTimeoutMs`. */
+  readonly lockTimeoutMs?: number;
+  /** `lock_timeout` of the revisions run on start-up, in ms. Default: `statementLockTimeoutMs`. */
+  readonly statementLockTimeoutMs?: number;
 }
 
 /** Marks the extension object so the bin can find the options among `extensions`. */

@@ -11,7 +11,13 @@ export {
   type SchemaCheckResult,
 } from './alembic-migrator';
 export { alembicMigrator } from './alembic-migrator-of';
-export { ALEMBIC_OPTIONS, findAlembicOptions, type AlembicOptions, type HasAlembicOptions } from './alembic-options';
+export {
+  ALEMBIC_OPTIONS,
+  findAlembicOptions,
+  type AlembicOptions,
+  type HasAlembicOptions,
+  type UpgradeOnInitOptions,
+} from './alembic-options';
 export type { AutogenSafetyNote } from './autogen-port';
 export {
   CheckNeedsHeadError,
@@ -28,4 +34,10 @@ export { MigratorEvents, type MigratorListener } from './migrator-events';
 export { connectionFromConfig } from './orm-connection';
 export { revisionDisplayName, targetOfName } from './revision-name';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database';
+export {
+  UPGRADE_ON_INIT_ENV,
+  upgradeOnInitApplicationName,
+  upgradeOnInitPlan,
+  type UpgradeOnInitPlan,
+} from './upgrade-on-init';
 export { VersionStorage, type MigratorStorage } from './version-storage';
