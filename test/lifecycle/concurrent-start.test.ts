@@ -1,0 +1,124 @@
+/**
+ * Many instances of an app start at the same moment on a fresh database, each with
+ * `await MikroORM.init(config)` and `upgradeOnInit`: real processes, released together from a barrier.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { MigrationEnvironment } from '../../src/runtime';
+import { useTestDatabase } from '../support/database';
+import { REPO } from './support/build';
+import { writeChain, type Chain } from './support/chain';
+import { advisoryLockCount, expectConsistent, otherSessions, readChainState, resetDatabase, snapshot } from './support/chain-state';
+import { startApp, until, type AppHandle } from './support/processes';
+
+const INSTANCES = 16;
+const LENGTH = 50;
+
+/** Starts `n` apps, waits until all are loaded, then releases them together. */
+async function startTogether(n: number, settings: Parameters<typeof startApp>[0]): Promise<AppHandle[]> {
+  const apps = Array.from({ length: n }, (_, i) => startApp({ ...settings, init: i % 2 === 0 ? 'core' : 'postgresql', waitForGo: true }));
+  await Promise.all(apps.map((a) => a.waitFor('loaded')));
+  for (const app of apps) app.go();
+  return apps;
+}
+
+/** What the apps did: which applied revisions (from their log lines), which waited. */
+function summarise(apps: readonly AppHandle[]) {
+  return apps.map((app) => {
+    const lines = app.logLines();
+    return {
+      pid: app.pid,
+      applied: lines.filter((l) => /\[migrator\] Applied [0-9a-f]{12} /.test(l)).length,
+      waited: lines.filter((l) => l.includes('Waiting for the migration lock')),
+      migratorLines: lines.filter((l) => l.includes('[migrator]')),
+    };
+  });
+}
+
+describe('lifecycle: instances starting together', function () {
+  this.timeout(120_000);
+  const db = useTestDatabase({ prefix: 'lc_together' });
+  const reference = useTestDatabase({ prefix: 'lc_reference' });
+  let chain: Chain;
+
+  before(async () => {
+    chain = writeChain(LENGTH);
+    // the schema `upgrade head` produces alone, on a second database
+    await new MigrationEnvironment({ path: chain.path, preferTs: false }).runtime(reference.url).upgrade('head');
+  });
+  after(() => chain?.cleanup());
+  beforeEach(async () => resetDatabase(db.url));
+
+  it(`${INSTANCES} processes call MikroORM.init with upgradeOnInit at once: each of the ${LENGTH} revisions runs once, every process starts at head`, async () => {
+    const apps = await startTogether(INSTANCES, { url: db.url, path: chain.path, upgradeOnInit: true });
+    const results = await Promise.all(apps.map((a) => a.waitFor('started').catch((e: Error) => e)));
+    const exits = await Promise.all(apps.map((a) => a.exited));
+    for (const [i, r] of results.entries()) {
+      expect(r, `app ${apps[i].pid}: ${r instanceof Error ? r.message : ''}`).not.to.be.instanceOf(Error);
+      expect((r as { thenable: boolean }).thenable, 'the ORM handed out is not a thenable').to.equal(false);
+    }
+    expect(exits.map((e) => e.code)).to.deep.equal(apps.map(() => 0));
+
+    const state = await readChainState(db.url, chain);
+    expectConsistent(state);
+    expect(state.applied).to.have.length(LENGTH);
+    expect(await snapshot(db.url)).to.deep.equal(await snapshot(reference.url));
+
+    // one process applied all of them (logging each with its message and time); the others waited,
+    // said once who held the lock, and found nothing to do
+    const summary = summarise(apps);
+    const appliers = summary.filter((s) => s.applied > 0);
+    expect(appliers.map((s) => s.applied)).to.deep.equal([LENGTH]);
+    expect(appliers[0].migratorLines.find((l) => l.includes('Applied'))).to.match(/Applied [0-9a-f]{12} table t_001 \(\d+ ms\) \[1\/50\]/);
+    expect(appliers[0].migratorLines.at(-1)).to.match(/Database at head \([0-9a-f]{12}\): 50 revision\(s\) applied in /);
+    const waiters = summary.filter((s) => s.waited.length > 0);
+    expect(waiters.length, 'most instances had to wait').to.be.greaterThan(INSTANCES / 2);
+    for (const w of waiters) {
+      expect(w.waited).to.have.length(1);
+      expect(w.waited[0]).to.match(/held by pid \d+ \(application_name "mikro-orm-alembic init pid \d+ on [^"]+"\)/);
+      if (w.applied === 0) expect(w.migratorLines).to.deep.equal(w.waited);
+    }
+    expect(await advisoryLockCount(db.url)).to.equal(0);
+    expect(await otherSessions(db.url)).to.deep.equal([]);
+
+    // a later start with nothing to do logs nothing
+    const later = startApp({ url: db.url, path: chain.path, upgradeOnInit: true });
+    await later.waitFor('started');
+    expect(later.logLines().filter((l) => l.includes('[migrator]'))).to.deep.equal([]);
+  });
+
+  it('the same while `mikro-orm-alembic upgrade head` (the bin, under ts-node) runs at the same time', async () => {
+    const bin = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(REPO, 'src/cli/main.ts'), '--path', chain.path, '--url', db.url, 'upgrade', 'head'],
+      { cwd: REPO, env: { ...process.env, NO_COLOR: '1', TS_NODE_PROJECT: join(REPO, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let binOutput = '';
+    bin.stdout?.on('data', (c: Buffer) => (binOutput += c.toString()));
+    bin.stderr?.on('data', (c: Buffer) => (binOutput += c.toString()));
+    const binExit = new Promise<number | null>((resolve) => bin.on('exit', (code) => resolve(code)));
+    // the apps are released when the bin connects (its session shows up), so both race for the lock
+    const apps = Array.from({ length: INSTANCES }, () => startApp({ url: db.url, path: chain.path, upgradeOnInit: 'heads', waitForGo: true }));
+    await Promise.all(apps.map((a) => a.waitFor('loaded')));
+    await until('the bin to connect', async () => {
+      const rows = await otherSessions(db.url);
+      return rows.length > 0 ? true : undefined;
+    });
+    for (const app of apps) app.go();
+
+    const results = await Promise.all(apps.map((a) => a.waitFor('started').catch((e: Error) => e)));
+    for (const r of results) expect(r, r instanceof Error ? r.message : '').not.to.be.instanceOf(Error);
+    expect(await binExit, binOutput).to.equal(0);
+    await Promise.all(apps.map((a) => a.exited));
+
+    const state = await readChainState(db.url, chain);
+    expectConsistent(state);
+    expect(state.applied).to.have.length(LENGTH);
+    expect(await snapshot(db.url)).to.deep.equal(await snapshot(reference.url));
+    const appliedByApps = summarise(apps).reduce((sum, s) => sum + s.applied, 0);
+    const appliedByBin = (binOutput.match(/Running upgrade/g) ?? []).length;
+    expect(appliedByApps + appliedByBin, binOutput).to.equal(LENGTH);
+    expect(await advisoryLockCount(db.url)).to.equal(0);
+  });
+});
