@@ -222,6 +222,23 @@ describe('cli: database commands', function () {
     expect(await appliedIds(db.url)).to.deep.equal([A]);
   });
 
+  it('takes the connection from host, port, user, password and dbName when there is no clientUrl', async () => {
+    const url = new URL(db.url);
+    const p = new TestProject({ packageJson: { 'mikro-orm': { useTsNode: false } } });
+    const parts = {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username) || 'postgres',
+      password: decodeURIComponent(url.password) || undefined,
+      dbName: url.pathname.slice(1),
+    };
+    p.write('mikro-orm.config.js', `module.exports = require('@mikro-orm/postgresql').defineConfig(${JSON.stringify(parts)});\n`);
+    p.write(`migrations/${A}_a.js`, tableRevision(A, null));
+    const r = await p.run(['upgrade']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await appliedIds(db.url)).to.deep.equal([A]);
+  });
+
   it('--config and --context select the config as MikroORM does', async () => {
     const p = new TestProject({ packageJson: { 'mikro-orm': { useTsNode: false } } });
     p.write(
