@@ -33,7 +33,9 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { autogenerate } = require('../autogen/autogenerate') as typeof import('../autogen/autogenerate');
   const { isTsLoaderRegistered } = await import('../script/revision-loader');
-  const options = { ...loaded.config.getAll(), allowGlobalContext: true, preferTs: isTsLoaderRegistered() };
+  // connect: false, as MikroORM's CLI does: the ORM connects on first use, and the plugin's
+  // upgradeOnInit (which only runs when init connects) must not move the database off its parents
+  const options = { ...loaded.config.getAll(), allowGlobalContext: true, preferTs: isTsLoaderRegistered(), connect: false };
   const orm = await MikroORM.init(options);
   try {
     return await autogenerate(orm, {
