@@ -41,6 +41,8 @@ export type ProjectNeed = 'graph' | 'offline' | 'database' | 'optional-database'
 export interface ResolvedOptions {
   readonly versionTable: VersionTableOptions | undefined;
   readonly lockTimeoutMs: number | undefined;
+  /** PostgreSQL's `lock_timeout` for the statements of revisions (waiting for table locks). */
+  readonly statementLockTimeoutMs: number | undefined;
   readonly transactionMode: TransactionMode | undefined;
   readonly strict: boolean | undefined;
   readonly importFrom: string | undefined;
@@ -149,6 +151,7 @@ export class CliProject {
     const resolved: ResolvedOptions = Object.freeze({
       versionTable: key?.versionTable ?? fromConfig?.versionTable,
       lockTimeoutMs: key?.lockTimeoutMs ?? fromConfig?.lockTimeoutMs,
+      statementLockTimeoutMs: key?.statementLockTimeoutMs ?? fromConfig?.statementLockTimeoutMs,
       transactionMode: key?.transactionMode ?? fromConfig?.transactionMode,
       strict: key?.strict ?? fromConfig?.strict,
       importFrom: key?.importFrom ?? fromConfig?.importFrom,
@@ -229,6 +232,7 @@ export class CliProject {
       source,
       versionTable: this.options.versionTable,
       lockTimeoutMs: this.options.lockTimeoutMs,
+      statementLockTimeoutMs: this.options.statementLockTimeoutMs,
       transactionMode: this.options.transactionMode,
       strict: this.options.strict,
       ...overrides,
@@ -263,7 +267,7 @@ function warnOnDisagreement(
     const b = folder(config.baseDir, fromConfig[field]);
     if (a !== undefined && b !== undefined && a !== b) differs.push(field);
   }
-  for (const field of ['versionTable', 'lockTimeoutMs', 'transactionMode', 'strict', 'importFrom'] as const) {
+  for (const field of ['versionTable', 'lockTimeoutMs', 'statementLockTimeoutMs', 'transactionMode', 'strict', 'importFrom'] as const) {
     const a = key[field];
     const b = fromConfig[field];
     if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) differs.push(field);

@@ -30,10 +30,10 @@ export interface ProjectSettings {
 /** The options the `"mikro-orm-alembic"` key of package.json may hold: the plain-data plugin options. */
 export type PackageAlembicOptions = Pick<
   AlembicOptions,
-  'path' | 'pathTs' | 'versionTable' | 'lockTimeoutMs' | 'transactionMode' | 'strict' | 'importFrom'
+  'path' | 'pathTs' | 'versionTable' | 'lockTimeoutMs' | 'statementLockTimeoutMs' | 'transactionMode' | 'strict' | 'importFrom'
 >;
 
-const KEYS = new Set(['path', 'pathTs', 'versionTable', 'lockTimeoutMs', 'transactionMode', 'strict', 'importFrom']);
+const KEYS = new Set(['path', 'pathTs', 'versionTable', 'lockTimeoutMs', 'statementLockTimeoutMs', 'transactionMode', 'strict', 'importFrom']);
 const PACKAGE_KEY = 'mikro-orm-alembic';
 
 /**
@@ -131,8 +131,10 @@ function checkAlembicKey(value: unknown, file: string): PackageAlembicOptions {
   str('path');
   str('pathTs');
   str('importFrom');
-  if (o.lockTimeoutMs !== undefined && (typeof o.lockTimeoutMs !== 'number' || !(o.lockTimeoutMs >= 0))) {
-    throw new ConfigLoadError(`${where}.lockTimeoutMs must be a number of milliseconds`);
+  for (const k of ['lockTimeoutMs', 'statementLockTimeoutMs']) {
+    if (o[k] !== undefined && (typeof o[k] !== 'number' || !((o[k] as number) >= 0))) {
+      throw new ConfigLoadError(`${where}.${k} must be a number of milliseconds`);
+    }
   }
   if (o.transactionMode !== undefined && o.transactionMode !== 'per-revision' && o.transactionMode !== 'all') {
     throw new ConfigLoadError(`${where}.transactionMode must be "per-revision" or "all"`);

@@ -180,6 +180,30 @@ describe('cli: database commands', function () {
     expect(await appliedIds(db.url)).to.deep.equal([]);
   });
 
+  it('package.json "mikro-orm-alembic" options reach the runtime (statementLockTimeoutMs); unknown fields are refused', async () => {
+    await query(db.url, 'create table busy (id int)');
+    const p = new TestProject({
+      packageJson: { 'mikro-orm': { useTsNode: false }, 'mikro-orm-alembic': { path: 'migrations', statementLockTimeoutMs: 300 } },
+    });
+    p.writeConfig(db.url);
+    p.write(`migrations/${A}_a.js`, jsRevision({ id: A, up: `this.addSql('alter table busy add column x int');` }));
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin; lock table busy in access exclusive mode');
+      const r = await p.run(['upgrade'], { timeoutMs: 20_000 });
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.contain(`Revision ${A}`).and.to.contain('55P03');
+    } finally {
+      await holder.end();
+    }
+    expect(await appliedIds(db.url)).to.deep.equal([]);
+    const bad = new TestProject({ packageJson: { 'mikro-orm-alembic': { path: 'migrations', pathTS: 'x' } } });
+    const r = await bad.run(['heads']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain('has an unknown field "pathTS"');
+  });
+
   it('a connection that drops mid-revision: exit 1 saying so; the revision is not recorded', async () => {
     const p = project(db.url);
     p.write(`migrations/${A}_a.js`, tableRevision(A, null));
