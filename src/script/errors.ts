@@ -386,6 +386,31 @@ export class RevisionNotRunningError extends AlembicError {
   }
 }
 
+/**
+ * An enum step of a revision (`this.createEnum(...)`, `this.rebuildEnum(...)`, ...) was given
+ * something it cannot turn into SQL: no values, a value listed twice, an empty label, a `map` whose key
+ * is not a removed value or whose target is not a kept one, both `before` and `after`. Code
+ * `ENUM_STEP_INVALID`; `step` names the helper.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   this.rebuildEnum('user_role', { from: ['a', 'b'], to: ['a'], columns, map: { b: 'c' } });
+ * } catch (e) {
+ *   if (e instanceof InvalidEnumStepError) console.error(e.step, e.message); // rebuildEnum map: 'c' is not a value the type keeps
+ * }
+ * ```
+ */
+export class InvalidEnumStepError extends AlembicError {
+  /** The helper that refused (`rebuildEnum`, `addEnumValue`, ...). */
+  readonly step: string;
+
+  constructor(step: string, detail: string) {
+    super('ENUM_STEP_INVALID', `${step}: ${detail}`);
+    this.step = step;
+  }
+}
+
 function listOrNone(items: readonly string[]): string {
   return items.length === 0 ? 'none' : items.join(', ');
 }

@@ -4,6 +4,7 @@
  */
 export {
   HeadRequiredError,
+  InvalidEnumStepError,
   InvalidRevisionIdError,
   IrreversibleRevisionError,
   NoRevisionClassError,
@@ -23,6 +24,22 @@ export {
   ScriptParseError,
   TsLoaderMissingError,
 } from './errors';
+export {
+  enumSql,
+  type EnumColumn,
+  type EnumDependentConstraint,
+  type EnumDependentIndex,
+  type EnumDependents,
+  type EnumDependentView,
+  type EnumGuardColumn,
+  type EnumRebuild,
+  type EnumTypeName,
+  type EnumValueMap,
+  type EnumValuePosition,
+  type EnumValueRemoval,
+  type EnumViewGrant,
+  type QualifiedName,
+} from './enum-sql';
 export { readRevisionHeader, type RevisionHeader } from './header-reader';
 export { Revision } from './revision';
 export type { RevisionContext } from './revision-context';

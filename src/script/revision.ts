@@ -1,3 +1,12 @@
+import {
+  enumSql,
+  type EnumGuardColumn,
+  type EnumRebuild,
+  type EnumTypeName,
+  type EnumValueMap,
+  type EnumValuePosition,
+  type EnumValueRemoval,
+} from './enum-sql';
 import { IrreversibleRevisionError, OfflineExecuteError, RevisionNotRunningError, RevisionStatementError } from './errors';
 import type { RevisionContext } from './revision-context';
 
@@ -36,6 +45,9 @@ interface Session {
  *   (`CREATE INDEX CONCURRENTLY`, `ALTER TYPE ... ADD VALUE` used later in the same revision):
  *   statements so far run and are committed, the block runs, then a new transaction begins.
  * - `down()` not overridden: the revision is irreversible (`IrreversibleRevisionError`).
+ * - PostgreSQL enum steps: `createEnum`, `dropEnum`, `addEnumValue` (committed before anything uses
+ *   the value), `renameEnumValue`, `renameEnum`, `removeEnumValue`, `rebuildEnum` and the guard
+ *   `assertEnumValuesUnused` (SQL from `enumSql`; see docs/enums.md).
  *
  * @example
  * ```ts
@@ -141,6 +153,128 @@ export abstract class Revision {
         session.inAutocommit = false;
       }
     });
+  }
+
+  /**
+   * Queues `create type ... as enum (...)`: the type, with its values in order.
+   *
+   * @example
+   * ```ts
+   * this.createEnum('user_role', ['super_user', 'admin', 'user']);
+   * this.addSql(`alter table "user" add column "role" "user_role" not null default 'user'`);
+   * ```
+   */
+  createEnum(type: EnumTypeName, values: readonly string[]): void {
+    this.#queue(enumSql.createEnum(type, values));
+  }
+
+  /**
+   * Queues `drop type ...` (it fails while a column, default, index or view still uses the type).
+   *
+   * @example
+   * ```ts
+   * this.addSql(`alter table "user" drop column "role"`);
+   * this.dropEnum('user_role');
+   * ```
+   */
+  dropEnum(type: EnumTypeName): void {
+    this.#queue(enumSql.dropEnum(type));
+  }
+
+  /**
+   * Adds a value in place with `alter type ... add value if not exists` (no table is rewritten), in
+   * an `outsideTransaction` block: the value is committed before the rest of the revision (or a later
+   * revision of the same run) uses it, which PostgreSQL requires. A re-run is harmless.
+   *
+   * @example
+   * ```ts
+   * await this.addEnumValue('user_role', 'guest', { after: 'user' });
+   * this.addSql(`alter table "user" alter column "role" set default 'guest'`);
+   * ```
+   */
+  async addEnumValue(type: EnumTypeName, value: string, position?: EnumValuePosition): Promise<void> {
+    const statements = enumSql.addEnumValue(type, value, position);
+    await this.outsideTransaction(() => this.#queue(statements));
+  }
+
+  /**
+   * Queues `alter type ... rename value ... to ...`: rows, defaults, index predicates and views that
+   * hold the value keep it under its new label.
+   *
+   * @example
+   * ```ts
+   * this.renameEnumValue('user_role', 'user', 'member');
+   * ```
+   */
+  renameEnumValue(type: EnumTypeName, from: string, to: string): void {
+    this.#queue(enumSql.renameEnumValue(type, from, to));
+  }
+
+  /**
+   * Renames a type (`alter type ... rename to`, and `set schema` when `to` names another schema);
+   * every column keeps using it.
+   *
+   * @example
+   * ```ts
+   * this.renameEnum('user_role', 'member_role');
+   * this.renameEnum('user_role', 'app.user_role'); // moves it to the schema app
+   * ```
+   */
+  renameEnum(type: EnumTypeName, to: EnumTypeName): void {
+    this.#queue(enumSql.renameEnum(type, to));
+  }
+
+  /**
+   * Queues a rebuild of the type with other values (removed or reordered), converting every listed
+   * column (one rewrite per table) and re-creating the listed dependents. Rows holding a removed value
+   * make the cast fail, unless `map` says what they become; call {@link assertEnumValuesUnused} first
+   * to stop before anything changes, with a message that names the table, the column and the count.
+   *
+   * @example
+   * ```ts
+   * this.rebuildEnum('user_role', {
+   *   from: ['admin', 'user', 'guest'],
+   *   to: ['guest', 'admin', 'user'],
+   *   columns: [{ table: 'user', column: 'role', default: `'user'` }],
+   * });
+   * ```
+   */
+  rebuildEnum(type: EnumTypeName, rebuild: EnumRebuild): void {
+    this.#queue(enumSql.rebuildEnum(type, rebuild));
+  }
+
+  /**
+   * Queues the rebuild that removes one value (see {@link rebuildEnum}); `from` is the type's values
+   * now, in order.
+   *
+   * @example
+   * ```ts
+   * const columns = [{ table: 'user', column: 'role', default: `'user'` }];
+   * this.assertEnumValuesUnused('user_role', ['guest'], columns);
+   * this.removeEnumValue('user_role', 'guest', { from: ['admin', 'user', 'guest'], columns });
+   * // or keep such rows, as 'user': { from: [...], columns, map: { guest: 'user' } }
+   * ```
+   */
+  removeEnumValue(type: EnumTypeName, value: string, removal: EnumValueRemoval): void {
+    this.#queue(enumSql.removeEnumValue(type, value, removal));
+  }
+
+  /**
+   * Queues a check that no row holds one of `values` (except the ones `map` converts) in the given
+   * columns; when some do, it raises an error naming the table, the column and the row count. Put it
+   * first in `up()`/`down()`, so the revision stops before it changes anything.
+   *
+   * @example
+   * ```ts
+   * this.assertEnumValuesUnused('user_role', ['guest'], [{ table: 'user', column: 'role' }]);
+   * ```
+   */
+  assertEnumValuesUnused(type: EnumTypeName, values: readonly string[], columns: readonly EnumGuardColumn[], map?: EnumValueMap): void {
+    this.#queue(enumSql.assertEnumValuesUnused(type, values, columns, map));
+  }
+
+  #queue(statements: readonly string[]): void {
+    for (const sql of statements) this.addSql(sql);
   }
 
   /**
