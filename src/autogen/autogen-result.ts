@@ -1,6 +1,10 @@
 import type { AbstractSqlPlatform } from '@mikro-orm/knex';
+import { CodeReference, codeLiteral } from './code-literal';
+import { coalesceEnumRebuilds } from './coalesce-rebuilds';
 import { describeOperation } from './describe-operation';
-import { invertOperation } from './invert-operation';
+import { enumGuards, guardArgs, type EnumGuard } from './enum-guards';
+import { enumStepCode, enumStepSql, enumSteps, isValueInsertion, removedValues } from './enum-steps';
+import { invertOperations } from './invert-operation';
 import { displayName } from './names';
 import type { Operation } from './operation';
 import { renderMethodBody, type RenderedOperation } from './render-code';
@@ -29,8 +33,11 @@ export interface AutogenResult {
 
 /**
  * Renders a list of `up` operations into an {@link AutogenResult}: SQL through MikroORM's schema
- * helper, `down` from the inverses in reverse order, the safety notes (also written as comments above
- * their statements), and the summary. No database access; the same list gives the same bytes.
+ * helper (enum steps through the `Revision` enum helpers, which the code calls), `down` from the
+ * inverses in reverse order (consecutive rebuilds of one type merged), the guards that stop a method
+ * before anything changes when rows hold a value it removes, the safety notes (also written as
+ * comments above their statements), and the summary. No database access; the same list gives the
+ * same bytes.
  *
  * @example
  * ```ts
@@ -41,39 +48,84 @@ export interface AutogenResult {
 export async function renderAutogenResult(operations: readonly Operation[], platform: AbstractSqlPlatform): Promise<AutogenResult> {
   const renderer = new OperationSqlRenderer(platform);
   const notes = safetyNotesPerOperation(operations);
-
-  const up: RenderedOperation[] = [];
-  for (const [i, operation] of operations.entries()) {
-    up.push({ operation, statements: await renderer.render(operation), comments: notes[i].map((n) => `${n.code}: ${n.message}`) });
-  }
-  const down: RenderedOperation[] = [];
-  for (let i = operations.length - 1; i >= 0; i--) {
-    const operation = invertOperation(operations[i]);
-    const remark = downRemark(operations[i]);
-    down.push({ operation, statements: await renderer.render(operation), comments: remark === undefined ? [] : [remark] });
-  }
+  const up = await renderMethod(operations, renderer, (_op, i) => notes[i].map((n) => `${n.code}: ${n.message}`));
+  const downOperations = coalesceEnumRebuilds(invertOperations(operations));
+  const down = await renderMethod(downOperations, renderer, (op) => {
+    const remark = downRemark(op);
+    return remark === undefined ? [] : [remark];
+  });
 
   return Object.freeze({
     empty: operations.length === 0,
     operations: Object.freeze([...operations]),
-    upBody: renderMethodBody(up),
-    downBody: renderMethodBody(down),
-    upSql: Object.freeze(up.flatMap((r) => r.statements)),
-    downSql: Object.freeze(down.flatMap((r) => r.statements)),
+    upBody: up.body,
+    downBody: down.body,
+    upSql: up.sql,
+    downSql: down.sql,
     notes: Object.freeze(notes.flat()),
     summary: operations.map(describeOperation).join('\n'),
   });
 }
 
-/** What `down` says above the inverse of a destructive step of `up`. */
-function downRemark(up: Operation): string | undefined {
-  switch (up.kind) {
-    case 'dropTable':
-      return `restores the structure of table ${displayName(up.table)}, not its rows`;
-    case 'dropColumn':
-      return `restores the column ${displayName(up.table)}.${up.column.name}, not its data`;
-    case 'addEnumValue':
-      return `removes '${up.value}' from ${displayName(up.type)} again (the type is rebuilt): fails if rows hold it`;
+/** The code and SQL of one method: the removal guards first, then each operation. */
+async function renderMethod(
+  operations: readonly Operation[],
+  renderer: OperationSqlRenderer,
+  comments: (op: Operation, index: number) => readonly string[],
+): Promise<{ body: string; sql: readonly string[] }> {
+  const guards = enumGuards(operations);
+  const preamble: string[] = [];
+  const sql: string[] = [];
+  if (guards.length > 0) {
+    const example = guards[0];
+    preamble.push(
+      '// Rows holding a value this method removes from an enum type stop it here, before anything changes.',
+      `// To keep such rows, map each removed value to one the type keeps, e.g. ${example.mapVariable} = ${codeLiteral({ [example.values[0]]: keptValue(operations, example) })} (docs/enums.md).`,
+    );
+    for (const guard of guards) {
+      preamble.push(`const ${guard.mapVariable}: Record<string, string> = ${codeLiteral(guard.map)};`);
+      if (guard.columns.length === 0) continue;
+      const step = { helper: 'assertEnumValuesUnused' as const, args: [...guardArgs(guard), new CodeReference(guard.mapVariable, guard.map)] };
+      preamble.push(...enumStepCode(step));
+      sql.push(...enumStepSql(step).map(terminate));
+    }
+  }
+  const mapVariables = new Map(guards.map((g) => [g.rebuildIndex, g.mapVariable]));
+  const items: RenderedOperation[] = [];
+  for (const [i, operation] of operations.entries()) {
+    const steps = enumSteps(operation, { mapVariable: mapVariables.get(i) });
+    const statements = steps === undefined ? await renderer.render(operation) : steps.flatMap(enumStepSql).map(terminate);
+    const item: RenderedOperation = { operation, statements, comments: comments(operation, i) };
+    items.push(steps === undefined ? item : { ...item, code: steps.flatMap(enumStepCode) });
+    sql.push(...statements);
+  }
+  return { body: renderMethodBody(items, preamble), sql: Object.freeze(sql) };
+}
+
+/** A value the rebuild of `guard` keeps (for the example in the comment). */
+function keptValue(operations: readonly Operation[], guard: EnumGuard): string {
+  const op = operations[guard.rebuildIndex];
+  return op.kind === 'rebuildEnumType' ? (op.toValues[0] ?? '') : '';
+}
+
+function terminate(sql: string): string {
+  return sql.endsWith(';') ? sql : `${sql};`;
+}
+
+/** What `down` says above an operation that undoes a destructive step of `up`. */
+function downRemark(op: Operation): string | undefined {
+  switch (op.kind) {
+    case 'createTable':
+      return `restores the structure of table ${displayName(op.table)}, not its rows`;
+    case 'addColumn':
+      return `restores the column ${displayName(op.table)}.${op.column.name}, not its data`;
+    case 'rebuildEnumType': {
+      if (isValueInsertion(op)) return undefined;
+      const removed = removedValues(op);
+      if (removed.length === 0) return undefined;
+      const values = removed.map((v) => `'${v}'`).join(', ');
+      return `removes ${values} from ${displayName(op.type)} again (the type is rebuilt): rows holding ${removed.length === 1 ? 'it' : 'one'} stop the downgrade before anything changes`;
+    }
     default:
       return undefined;
   }

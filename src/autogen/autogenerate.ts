@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/core';
 import { SchemaComparator, type SqlEntityManager } from '@mikro-orm/knex';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { renderAutogenResult, type AutogenResult } from './autogen-result';
+import { readEnumCatalog } from './enum-catalog';
+import type { EnumRenames } from './enum-planner';
 import { AutogenUnsupportedPlatformError } from './errors';
 import { loadSchemas } from './load-schemas';
 import { applyPasses, type OperationPass } from './operation-pass';
@@ -19,18 +21,32 @@ export interface AutogenOptions {
   readonly dropUnusedEnums?: boolean;
   /** Leave out drops of tables, columns, enum types and schemas (MikroORM's `migrations.safe`). */
   readonly safe?: boolean;
-  /** Rewrites of the planned operations, in order (e.g. the enum planner). Default: none. */
+  /** Rewrites of the planned operations, in order. Default: none. */
   readonly passes?: readonly OperationPass[];
+  /**
+   * Enum type and value renames autogenerate cannot be sure of (see docs/enums.md): declared renames,
+   * or `null` for "not a rename" where it would guess one.
+   */
+  readonly enumRenames?: EnumRenames;
+  /**
+   * Guess renames: a type replaced by a new one with the same values and the same columns, one value
+   * replaced by a new one at the same position. Default `true`; guesses carry a safety note.
+   */
+  readonly guessEnumRenames?: boolean;
 }
 
 /**
  * Compares the entity metadata with the database and returns the operations that make the
  * database match, rendered as the `up()`/`down()` bodies of a revision, as SQL, as safety notes and
  * as a summary. The difference is MikroORM's own (`SchemaComparator`); the plugin's version table is
- * never part of it. The caller guarantees the database is at head. No difference gives
+ * never part of it. Native enum types are planned from the database's catalog (read here, once):
+ * renames, values added in place, rebuilds that convert every column and keep what depends on it
+ * (docs/enums.md). The caller guarantees the database is at head. No difference gives
  * `{ empty: true }` with empty bodies, SQL, notes and summary.
  *
  * @throws {AutogenUnsupportedPlatformError} when the ORM is not on PostgreSQL
+ * @throws {EnumRebuildBlockedError} when an enum type must be rebuilt but something in the database cannot be kept
+ * @throws {InvalidEnumRenameError} when a declared enum rename does not fit
  * @example
  * ```ts
  * import { MikroORM } from '@mikro-orm/postgresql';
@@ -51,6 +67,8 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
   if (!(platform instanceof PostgreSqlPlatform)) throw new AutogenUnsupportedPlatformError(platform.constructor.name);
   const em = orm.em as unknown as SqlEntityManager;
   const { from, to } = await loadSchemas(em, options.versionTable);
+  const connection = em.getConnection();
+  const enumCatalog = await readEnumCatalog((sql) => connection.execute(sql));
   const diff = new SchemaComparator(platform).compare(from, to);
   const planned = planOperations({
     from,
@@ -60,7 +78,10 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
     safe: options.safe,
     dropUnusedEnums: options.dropUnusedEnums,
     foreignKeys: em.config.get('schemaGenerator').createForeignKeyConstraints !== false,
+    enumCatalog,
+    enumRenames: options.enumRenames,
+    guessEnumRenames: options.guessEnumRenames,
   });
-  const operations = applyPasses(planned, options.passes ?? [], { from, to, platform });
+  const operations = applyPasses(planned, options.passes ?? [], { from, to, platform, enumCatalog });
   return renderAutogenResult(operations, platform);
 }

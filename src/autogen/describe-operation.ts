@@ -25,6 +25,10 @@ export function describeOperation(op: Operation): string {
       return `+ add value '${op.value}' to enum type ${displayName(op.type)}`;
     case 'rebuildEnumType':
       return `~ rebuild enum type ${displayName(op.type)}: ${values(op.fromValues)} -> ${values(op.toValues)}`;
+    case 'renameEnumType':
+      return `~ rename enum type ${displayName(op.from)} to ${displayName(op.to)}${op.guessed ? ' (guessed)' : ''}`;
+    case 'renameEnumValue':
+      return `~ rename value '${op.from}' of enum type ${displayName(op.type)} to '${op.to}'${op.guessed ? ' (guessed)' : ''}`;
     case 'createTable':
       return `+ create table ${displayName(op.table)}`;
     case 'dropTable':

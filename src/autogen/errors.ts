@@ -48,3 +48,56 @@ export class OperationRenderError extends AlembicError {
     this.operationKind = operationKind;
   }
 }
+
+/**
+ * A native enum type must be rebuilt (a value removed, values reordered) but the database has objects
+ * the rebuild cannot carry along: a function or domain using the type, a materialized view, a
+ * trigger or policy on one of its columns, a generated column, or an index, constraint or view whose
+ * definition uses a value the revision removes. Raised when the revision is generated, before
+ * anything is written. Code `ENUM_REBUILD_BLOCKED`; `blockers` names each object.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await autogenerate(orm);
+ * } catch (e) {
+ *   if (e instanceof EnumRebuildBlockedError) console.error(e.type, e.blockers); // 'user_role', ['materialized view role_counts']
+ * }
+ * ```
+ */
+export class EnumRebuildBlockedError extends AlembicError {
+  /** The type (`user_role`, `app.user_role`). */
+  readonly type: string;
+  /** One description per object in the way. */
+  readonly blockers: readonly string[];
+
+  constructor(type: string, blockers: readonly string[], why: string) {
+    super(
+      'ENUM_REBUILD_BLOCKED',
+      `enum type ${type} must be rebuilt (${why}), but the rebuild cannot keep: ${blockers.join('; ')}. ` +
+        'Drop or change these objects in an earlier revision (and re-create them after), then generate again.',
+    );
+    this.type = type;
+    this.blockers = Object.freeze([...blockers]);
+  }
+}
+
+/**
+ * `AutogenOptions.enumRenames` declares a rename that does not fit the model and the database: the
+ * old type or value does not exist, the new one is not in the model, or it already exists. Code
+ * `ENUM_RENAME_INVALID`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await autogenerate(orm, { enumRenames: { values: { user_role: { usr: 'member' } } } });
+ * } catch (e) {
+ *   if (e instanceof InvalidEnumRenameError) console.error(e.message); // ... 'usr' is not a value of user_role ...
+ * }
+ * ```
+ */
+export class InvalidEnumRenameError extends AlembicError {
+  constructor(detail: string) {
+    super('ENUM_RENAME_INVALID', `enumRenames: ${detail}`);
+  }
+}

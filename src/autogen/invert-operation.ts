@@ -1,4 +1,4 @@
-import type { Operation } from './operation';
+import type { Operation, RebuildEnumTypeOperation } from './operation';
 
 /**
  * The operation that undoes `op`, built only from what `op` holds. Applied to the state `op` left,
@@ -25,9 +25,13 @@ export function invertOperation(op: Operation): Operation {
     case 'dropEnumType':
       return { kind: 'createEnumType', type: op.type, values: op.values };
     case 'addEnumValue':
-      return { kind: 'rebuildEnumType', type: op.type, fromValues: op.valuesAfter, toValues: op.valuesBefore, columns: op.columns };
+      return withDependents({ kind: 'rebuildEnumType', type: op.type, fromValues: op.valuesAfter, toValues: op.valuesBefore, columns: op.columns }, op.dependents);
     case 'rebuildEnumType':
-      return { kind: 'rebuildEnumType', type: op.type, fromValues: op.toValues, toValues: op.fromValues, columns: op.columns };
+      return withDependents({ kind: 'rebuildEnumType', type: op.type, fromValues: op.toValues, toValues: op.fromValues, columns: op.columns }, op.dependents);
+    case 'renameEnumType':
+      return { kind: 'renameEnumType', from: op.to, to: op.from, guessed: op.guessed };
+    case 'renameEnumValue':
+      return { kind: 'renameEnumValue', type: op.type, from: op.to, to: op.from, guessed: op.guessed };
     case 'createTable':
       return { kind: 'dropTable', table: op.table };
     case 'dropTable':
@@ -67,6 +71,11 @@ export function invertOperation(op: Operation): Operation {
     case 'dropForeignKey':
       return { kind: 'addForeignKey', table: op.table, foreignKey: op.foreignKey };
   }
+}
+
+/** A rebuild with the dependents of the operation it inverts (a `map` converts rows one way only: not carried). */
+function withDependents(op: RebuildEnumTypeOperation, dependents: RebuildEnumTypeOperation['dependents']): RebuildEnumTypeOperation {
+  return dependents === undefined ? op : { ...op, dependents };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AbstractSqlPlatform, DatabaseSchema } from '@mikro-orm/knex';
+import type { EnumCatalog } from './enum-catalog';
 import type { Operation } from './operation';
 
 /** What a pass may look at besides the operations. */
@@ -8,11 +9,13 @@ export interface PassContext {
   /** The target schema (from the entity metadata). */
   readonly to: DatabaseSchema;
   readonly platform: AbstractSqlPlatform;
+  /** The database's enum types, their columns in every schema and what uses them (when read). */
+  readonly enumCatalog?: EnumCatalog;
 }
 
 /**
- * A rewrite of the planned `up` operations, run after planning and before rendering (the enum
- * planner is one: it may replace rebuilds, add value renames, reorder). It returns the new list;
+ * A rewrite of the planned `up` operations, run after planning (enum steps included) and before
+ * rendering (e.g. to fill a rebuild's `map`, or to leave steps out). It returns the new list;
  * `down` is still derived from it by inverting, so every operation it emits must carry what its
  * inverse needs, and the order must stay a dependency order.
  *

@@ -1,4 +1,5 @@
 import type { DeferMode, Type } from '@mikro-orm/core';
+import type { EnumDependents, EnumValueMap } from '../script/enum-sql';
 
 /**
  * The operation model of autogenerate: one schema step each, as plain data. Every operation holds
@@ -147,11 +148,18 @@ export interface AddEnumValueOperation {
   readonly valuesAfter: readonly string[];
   /** The columns using the type at this point (for the inverse rebuild). */
   readonly columns: readonly EnumColumnUse[];
+  /** What the inverse rebuild drops and re-creates (indexes, constraints, views over the type). */
+  readonly dependents?: EnumDependents;
+  /** Objects that keep `down` from removing the value again (a function over the type, ...): a safety note. */
+  readonly downBlockers?: readonly string[];
 }
 
 /**
- * Replaces a native enum type by one with other values (removal, reordering): rename the old type,
- * create the new one, convert every column through `text`, drop the old type. Its own inverse.
+ * Replaces a native enum type by one with other values (removal, reordering): drop the dependent
+ * views, constraints and indexes, rename the old type, create the new one, convert every column
+ * through `text` (one rewrite per table), drop the old type, re-create the dependents. Its own
+ * inverse. When `toValues` only inserts values into `fromValues` (the inverse of a removal), it is
+ * rendered as `ADD VALUE` steps instead: nothing is rewritten.
  */
 export interface RebuildEnumTypeOperation {
   readonly kind: 'rebuildEnumType';
@@ -160,6 +168,34 @@ export interface RebuildEnumTypeOperation {
   readonly toValues: readonly string[];
   /** The columns using the type at this point, converted to the new type. */
   readonly columns: readonly EnumColumnUse[];
+  /** What rows holding a removed value become (default: none; such rows stop the revision). */
+  readonly map?: EnumValueMap;
+  /** What the rebuild drops before converting and re-creates after. */
+  readonly dependents?: EnumDependents;
+}
+
+/**
+ * `ALTER TYPE ... RENAME TO` (and `SET SCHEMA` when the schema changes): a `nativeEnumName` changed.
+ * Columns keep using the type. `guessed`: inferred from a dropped and a created type used by the same
+ * columns (rather than declared in `AutogenOptions.enumRenames`).
+ */
+export interface RenameEnumTypeOperation {
+  readonly kind: 'renameEnumType';
+  readonly from: EnumTypeRef;
+  readonly to: EnumTypeRef;
+  readonly guessed: boolean;
+}
+
+/**
+ * `ALTER TYPE ... RENAME VALUE`: rows (and defaults, predicates, views) keep the value under its new
+ * label. `guessed`: one value removed and one added at the same position (rather than declared).
+ */
+export interface RenameEnumValueOperation {
+  readonly kind: 'renameEnumValue';
+  readonly type: EnumTypeRef;
+  readonly from: string;
+  readonly to: string;
+  readonly guessed: boolean;
 }
 
 /** `CREATE TABLE` with its columns, indexes, primary key and checks (no foreign keys). */
@@ -316,6 +352,8 @@ export type Operation =
   | DropEnumTypeOperation
   | AddEnumValueOperation
   | RebuildEnumTypeOperation
+  | RenameEnumTypeOperation
+  | RenameEnumValueOperation
   | CreateTableOperation
   | DropTableOperation
   | RenameTableOperation
@@ -347,6 +385,8 @@ export const OPERATION_KINDS: readonly OperationKind[] = Object.freeze([
   'dropEnumType',
   'addEnumValue',
   'rebuildEnumType',
+  'renameEnumType',
+  'renameEnumValue',
   'createTable',
   'dropTable',
   'renameTable',

@@ -1,10 +1,13 @@
-import type { AbstractSqlPlatform, DatabaseSchema, DatabaseTable, ForeignKey, IndexDef, SchemaDifference } from '@mikro-orm/knex';
+import type { AbstractSqlPlatform, Column, ColumnDifference, DatabaseSchema, DatabaseTable, ForeignKey, IndexDef, SchemaDifference } from '@mikro-orm/knex';
+import { parseEnumDefault } from '../script/enum-sql';
 import { columnChangeOperations } from './column-changes';
 import { toCheckDefinition, toColumnDefinition, toForeignKeyDefinition, toIndexDefinition, toTableDefinition, type EnumContext } from './definitions';
-import { enumColumnUses, enumRefOf, nativeEnumKey, tableRefOf, type NativeEnumMap } from './enum-usage';
-import { planEnumValueChanges } from './enum-value-changes';
+import { emptyCatalog, type EnumCatalog } from './enum-catalog';
+import { attachEnumDependents } from './enum-dependents';
+import { planEnumChanges, type EnumPlan, type EnumRenames } from './enum-planner';
+import { columnEnumType, enumRefOf, nativeEnumKey, tableRefOf, type NativeEnumMap } from './enum-usage';
 import { compareStrings, DEFAULT_SCHEMA, sortKey, splitQualified } from './names';
-import type { Operation } from './operation';
+import type { Operation, TableRef } from './operation';
 
 /** What {@link planOperations} turns into operations. */
 export interface PlanInput {
@@ -21,13 +24,23 @@ export interface PlanInput {
   readonly dropUnusedEnums?: boolean;
   /** `false` (MikroORM's `schemaGenerator.createForeignKeyConstraints: false`): no foreign key operations. */
   readonly foreignKeys?: boolean;
+  /**
+   * The database's enum types with their columns in every schema and what uses them (read by
+   * `readEnumCatalog` when generating). Without it, rebuilds convert the introspected columns only
+   * and re-create nothing.
+   */
+  readonly enumCatalog?: EnumCatalog;
+  /** Declared type and value renames. */
+  readonly enumRenames?: EnumRenames;
+  /** Guess enum renames (default `true`): see `planEnumChanges`. */
+  readonly guessEnumRenames?: boolean;
 }
 
 /**
  * The ordered operations of `up` for a MikroORM schema difference. The order is a dependency order
  * (so the reversed inverses are one too):
  *
- * 1. create schemas, create enum types, add enum values;
+ * 1. create schemas; rename enum types and values; create enum types; add enum values;
  * 2. drop foreign keys, indexes and checks that go or change; drop tables;
  * 3. create tables; drop, rename, add and alter columns; table comments;
  * 4. rebuild enum types (values removed or reordered);
@@ -73,36 +86,22 @@ export function planOperations(input: PlanInput): Operation[] {
   // schemas
   for (const schema of [...diff.newNamespaces].sort(compareStrings)) createSchemas.push({ kind: 'createSchema', schema });
 
-  // enum types
-  for (const entry of sortedBy(diff.newNativeEnums, (e) => nativeEnumKey(enumRefOf(e)))) {
-    createEnums.push({ kind: 'createEnumType', type: enumRefOf(entry), values: Object.freeze([...entry.items]) });
-  }
-  for (const key of Object.keys(toEnums.nativeEnums).sort(compareStrings)) {
-    const target = toEnums.nativeEnums[key];
-    const current = fromEnums.nativeEnums[key];
-    if (current === undefined) continue;
-    const type = enumRefOf(target);
-    const changes = planEnumValueChanges({
-      type,
-      fromValues: current.items,
-      toValues: target.items,
-      fromUses: Object.freeze(enumColumnUses(from, type, 'database')),
-      toUses: Object.freeze(enumColumnUses(to, type, 'metadata')),
-    });
-    addEnumValues.push(...changes.additions);
-    if (changes.rebuild) rebuildEnums.push(changes.rebuild);
-  }
-  const droppedEnumKeys = new Set<string>();
-  if (!safe) {
-    for (const entry of sortedBy(diff.removedNativeEnums, (e) => nativeEnumKey(enumRefOf(e)))) {
-      const type = enumRefOf(entry);
-      const key = nativeEnumKey(type);
-      const used = enumColumnUses(from, type, 'database').length > 0;
-      if (!used && !input.dropUnusedEnums) continue;
-      droppedEnumKeys.add(key);
-      dropEnums.push({ kind: 'dropEnumType', type, values: Object.freeze([...(fromEnums.nativeEnums[key]?.items ?? [])]) });
-    }
-  }
+  // enum types (see planEnumChanges)
+  const catalog = input.enumCatalog ?? emptyCatalog();
+  const enums = planEnumChanges({
+    from,
+    to,
+    diff,
+    catalog,
+    renames: input.enumRenames,
+    guessRenames: input.guessEnumRenames,
+    safe,
+    dropUnusedEnums: input.dropUnusedEnums,
+  });
+  createEnums.push(...enums.renameTypes, ...enums.renameValues, ...enums.createTypes);
+  addEnumValues.push(...enums.addValues);
+  rebuildEnums.push(...enums.rebuilds);
+  dropEnums.push(...enums.dropTypes);
 
   // new tables: the table, then (after every table exists) its foreign keys
   for (const table of sortedTables(Object.values(diff.newTables))) {
@@ -196,7 +195,10 @@ export function planOperations(input: PlanInput): Operation[] {
     for (const column of Object.values(td.addedColumns)) {
       addColumns.push({ kind: 'addColumn', table, column: toColumnDefinition(column, table.schema, toEnums) });
     }
-    for (const change of Object.values(td.changedColumns)) {
+    const changes = [...Object.values(td.changedColumns), ...missedEnumTypeChanges(td.fromTable, td.toTable, td.changedColumns, fromEnums, toEnums, enums)];
+    for (const raw of changes) {
+      const change = enumAwareChange(raw, table, fromEnums, toEnums, enums);
+      if (change === undefined) continue;
       const ops = columnChangeOperations(
         change,
         table,
@@ -210,9 +212,29 @@ export function planOperations(input: PlanInput): Operation[] {
     }
   }
 
+  // tables MikroORM finds unchanged whose enum array columns moved to another type (it compares no array element types)
+  for (const toTable of sortedTables(to.getTables())) {
+    const ref = tableRefOf(toTable);
+    if (Object.values(diff.changedTables).some((td) => sortKey(tableRefOf(td.toTable)) === sortKey(ref))) continue;
+    const fromTable = from.getTable(ref.schema === DEFAULT_SCHEMA ? ref.name : `${ref.schema}.${ref.name}`);
+    if (fromTable === undefined) continue;
+    for (const raw of missedEnumTypeChanges(fromTable, toTable, {}, fromEnums, toEnums, enums)) {
+      const change = enumAwareChange(raw, ref, fromEnums, toEnums, enums);
+      if (change === undefined) continue;
+      const ops = columnChangeOperations(
+        change,
+        ref,
+        toColumnDefinition(change.fromColumn, ref.schema, fromEnums),
+        toColumnDefinition(change.column, ref.schema, toEnums),
+        platform,
+      );
+      alterColumns.push(...ops.alter);
+    }
+  }
+
   // schemas: never one that still holds an enum type this revision keeps
   if (!safe) {
-    const kept = Object.entries(fromEnums.nativeEnums).filter(([key]) => !droppedEnumKeys.has(key));
+    const kept = Object.entries(fromEnums.nativeEnums).filter(([key]) => !enums.goneKeys.has(key));
     for (const schema of [...diff.removedNamespaces].sort(compareStrings)) {
       if (kept.some(([, entry]) => enumRefOf(entry).schema === schema)) continue;
       dropSchemas.push({ kind: 'dropSchema', schema });
@@ -242,7 +264,65 @@ export function planOperations(input: PlanInput): Operation[] {
     ...dropSchemas,
   ];
   const withForeignKeys = input.foreignKeys === false ? operations.filter((op) => op.kind !== 'addForeignKey' && op.kind !== 'dropForeignKey') : operations;
-  return withForeignKeys.map(freezeOperation);
+  return attachEnumDependents(withForeignKeys, catalog, enums.origins).map(freezeOperation);
+}
+
+/**
+ * A column change as far as it is not already done by the enum steps: no type change when the
+ * column's enum type was only renamed, no default change when the default only follows a renamed
+ * value, and a type change when the column moves to another enum type (or off or onto one) while
+ * MikroORM saw none. `undefined` when nothing is left.
+ */
+function enumAwareChange(change: ColumnDifference, table: TableRef, fromEnums: EnumContext, toEnums: EnumContext, enums: EnumPlan): ColumnDifference | undefined {
+  const fromType = columnEnumType(change.fromColumn, table.schema, fromEnums.nativeEnums, 'database');
+  const toType = columnEnumType(change.column, table.schema, toEnums.nativeEnums, 'metadata');
+  if (fromType === undefined && toType === undefined) return change;
+  const properties = new Set(change.changedProperties);
+  const renamed = fromType === undefined ? undefined : (enums.typeRenames.get(nativeEnumKey(fromType)) ?? fromType);
+  const sameArrayness = isArray(change.fromColumn) === isArray(change.column);
+  const sameType = renamed !== undefined && toType !== undefined && nativeEnumKey(renamed) === nativeEnumKey(toType) && sameArrayness;
+  if (sameType) properties.delete('type');
+  else properties.add('type');
+  if (sameType && properties.has('default') && toType !== undefined) {
+    const renames = enums.valueRenames.get(nativeEnumKey(toType));
+    const before = change.fromColumn.default == null ? undefined : parseEnumDefault(String(change.fromColumn.default));
+    const after = change.column.default == null ? undefined : parseEnumDefault(String(change.column.default));
+    if (before !== undefined && after !== undefined && before.array === after.array) {
+      const moved = before.labels.map((l) => (l !== null && renames?.has(l) ? renames.get(l)! : l));
+      if (moved.length === after.labels.length && moved.every((l, i) => l === after.labels[i])) properties.delete('default');
+    }
+  }
+  if (properties.size === 0) return undefined;
+  return { ...change, changedProperties: properties };
+}
+
+/** Columns of a table whose native enum type changes (arrays included) that MikroORM did not report. */
+function missedEnumTypeChanges(
+  fromTable: DatabaseTable,
+  toTable: DatabaseTable,
+  reported: Readonly<Record<string, ColumnDifference>>,
+  fromEnums: EnumContext,
+  toEnums: EnumContext,
+  enums: EnumPlan,
+): ColumnDifference[] {
+  const ref = tableRefOf(toTable);
+  const out: ColumnDifference[] = [];
+  for (const column of toTable.getColumns()) {
+    if (Object.values(reported).some((c) => c.column.name === column.name)) continue;
+    const old = fromTable.getColumn(column.name);
+    if (old === undefined) continue;
+    const fromType = columnEnumType(old, ref.schema, fromEnums.nativeEnums, 'database');
+    const toType = columnEnumType(column, ref.schema, toEnums.nativeEnums, 'metadata');
+    if (fromType === undefined || toType === undefined) continue;
+    const renamed = enums.typeRenames.get(nativeEnumKey(fromType)) ?? fromType;
+    if (nativeEnumKey(renamed) === nativeEnumKey(toType)) continue;
+    out.push({ oldColumnName: old.name, column, fromColumn: old, changedProperties: new Set(['type']) });
+  }
+  return out;
+}
+
+function isArray(column: Column): boolean {
+  return column.type.endsWith('[]');
 }
 
 function freezeOperation(op: Operation): Operation {

@@ -1,3 +1,4 @@
+import { isValueInsertion } from './enum-steps';
 import type { Operation, OperationKind } from './operation';
 
 /** One operation ready to be written: its SQL and the comment lines shown above it. */
@@ -7,6 +8,11 @@ export interface RenderedOperation {
   readonly statements: readonly string[];
   /** Comment lines (without `//`) written just above its statements: safety notes, remarks. */
   readonly comments?: readonly string[];
+  /**
+   * Its code lines, when they are not one `this.addSql(...)` per statement (enum steps are calls of
+   * the `Revision` enum helpers, whose SQL is `statements`).
+   */
+  readonly code?: readonly string[];
 }
 
 const SECTIONS: Readonly<Record<OperationKind, string>> = {
@@ -16,6 +22,8 @@ const SECTIONS: Readonly<Record<OperationKind, string>> = {
   dropEnumType: 'drop enum types',
   addEnumValue: 'add enum values (committed first: PostgreSQL refuses a value added in the same transaction)',
   rebuildEnumType: 'rebuild enum types',
+  renameEnumType: 'rename enum types',
+  renameEnumValue: 'rename enum values',
   createTable: 'create tables',
   dropTable: 'drop tables',
   renameTable: 'rename tables',
@@ -38,7 +46,8 @@ const SECTIONS: Readonly<Record<OperationKind, string>> = {
 };
 
 /**
- * The title of the group an operation is written under (`create tables`, `alter columns`, ...).
+ * The title of the group an operation is written under (`create tables`, `alter columns`, ...). A
+ * rebuild that only inserts values is written as value additions.
  *
  * @example
  * ```ts
@@ -46,14 +55,16 @@ const SECTIONS: Readonly<Record<OperationKind, string>> = {
  * ```
  */
 export function operationSection(op: Operation): string {
+  if (op.kind === 'rebuildEnumType' && isValueInsertion(op)) return SECTIONS.addEnumValue;
   return SECTIONS[op.kind];
 }
 
 /**
- * The body of a revision's `up()` or `down()`: one `this.addSql(...)` per statement, under a comment
- * per group of consecutive operations of the same section, groups separated by a blank line. Enum
- * value additions run in an `outsideTransaction` block. The code is not indented (`writeRevision`
- * indents it); an empty list gives `''`.
+ * The body of a revision's `up()` or `down()`: `preamble` first (the enum removal guards), then one
+ * `this.addSql(...)` per statement (or the item's own `code`), under a comment per group of
+ * consecutive operations of the same section, groups separated by a blank line. Enum value additions
+ * given as bare statements run in an `outsideTransaction` block. The code is not indented
+ * (`writeRevision` indents it); nothing at all gives `''`.
  *
  * @example
  * ```ts
@@ -61,8 +72,8 @@ export function operationSection(op: Operation): string {
  * // => '// create schemas\nthis.addSql(`create schema if not exists "app";`);'
  * ```
  */
-export function renderMethodBody(items: readonly RenderedOperation[]): string {
-  const lines: string[] = [];
+export function renderMethodBody(items: readonly RenderedOperation[], preamble: readonly string[] = []): string {
+  const lines: string[] = [...preamble];
   let i = 0;
   while (i < items.length) {
     const section = operationSection(items[i].operation);
@@ -71,7 +82,7 @@ export function renderMethodBody(items: readonly RenderedOperation[]): string {
     if (lines.length > 0) lines.push('');
     lines.push(`// ${section}`);
     const group = items.slice(i, end);
-    if (items[i].operation.kind === 'addEnumValue') {
+    if (items[i].operation.kind === 'addEnumValue' && items[i].code === undefined) {
       lines.push('await this.outsideTransaction(() => {');
       for (const item of group) lines.push(...itemLines(item).map((l) => (l === '' ? l : `  ${l}`)));
       lines.push('});');
@@ -85,7 +96,8 @@ export function renderMethodBody(items: readonly RenderedOperation[]): string {
 
 function itemLines(item: RenderedOperation): string[] {
   const lines = (item.comments ?? []).map((c) => `// ${c}`);
-  for (const sql of item.statements) lines.push(`this.addSql(${templateLiteral(sql)});`);
+  if (item.code !== undefined) lines.push(...item.code);
+  else for (const sql of item.statements) lines.push(`this.addSql(${templateLiteral(sql)});`);
   return lines;
 }
 

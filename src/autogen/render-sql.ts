@@ -1,15 +1,17 @@
 import type { AbstractSqlPlatform, Knex, SchemaHelper } from '@mikro-orm/knex';
 import { toDatabaseTable, toMikroColumn, toMikroForeignKey, toMikroIndex } from './definitions';
+import { enumStepSql, enumSteps } from './enum-steps';
 import { OperationRenderError } from './errors';
 import { DEFAULT_SCHEMA } from './names';
-import type { ColumnDefinition, EnumColumnUse, EnumTypeRef, Operation, TableRef } from './operation';
+import type { ColumnDefinition, Operation, TableRef } from './operation';
 
 /**
  * Renders operations as SQL statements, with MikroORM's own schema helper and knex builders wherever
  * MikroORM has a piece for the step (create/drop table, add/drop/rename column, indexes, checks,
- * foreign keys, enum types, schemas, comments), so the SQL is what MikroORM would emit. Column
- * alterations (type, nullability, default) and enum rebuilds use small templates of the same shape,
- * one statement per property, without MikroORM's redundant `alter column ... type` on every change.
+ * foreign keys, schemas, comments), so the SQL is what MikroORM would emit. Column alterations (type,
+ * nullability, default) use small templates of the same shape, one statement per property, without
+ * MikroORM's redundant `alter column ... type` on every change. Enum type steps are the statements of
+ * the `Revision` enum helpers (`enumSql`), which generated revisions call.
  *
  * Every statement ends with `;`. `create table` statements list one column or constraint per line.
  *
@@ -43,13 +45,12 @@ export class OperationSqlRenderer {
       case 'dropSchema':
         return [helper.getDropNamespaceSQL(op.schema)];
       case 'createEnumType':
-        return [helper.getCreateNativeEnumSQL(op.type.name, [...op.values], op.type.schema)];
       case 'dropEnumType':
-        return [helper.getDropNativeEnumSQL(op.type.name, op.type.schema)];
       case 'addEnumValue':
-        return [helper.getAlterNativeEnumSQL(op.type.name, op.type.schema, op.value, [...op.valuesAfter], [...op.valuesBefore])];
       case 'rebuildEnumType':
-        return this.rebuildEnum(op.type, op.toValues, op.columns);
+      case 'renameEnumType':
+      case 'renameEnumValue':
+        return (enumSteps(op) ?? []).flatMap(enumStepSql);
       case 'createTable': {
         const table = toDatabaseTable(this.platform, op.table);
         const statements = await ddl(helper.createTable(table, true));
@@ -121,24 +122,6 @@ export class OperationSqlRenderer {
       case 'dropForeignKey':
         return this.alter(op.table, (t) => t.dropForeign([...op.foreignKey.columnNames], op.foreignKey.constraintName));
     }
-  }
-
-  /** Rename the old type away, create the new one, convert every column through text, drop the old one. */
-  private rebuildEnum(type: EnumTypeRef, values: readonly string[], columns: readonly EnumColumnUse[]): string[] {
-    const { helper } = this;
-    const oldName = `${type.name}_old`;
-    const typeName = this.qualified(type.schema, type.name);
-    const statements = [`alter type ${typeName} rename to ${this.quote(oldName)}`, helper.getCreateNativeEnumSQL(type.name, [...values], type.schema)];
-    for (const use of columns) {
-      const table = this.tableName(use.table);
-      const column = this.quote(use.column);
-      const target = use.array ? `${typeName}[]` : typeName;
-      if (use.default !== null) statements.push(`alter table ${table} alter column ${column} drop default`);
-      statements.push(`alter table ${table} alter column ${column} type ${target} using (${column}::${use.array ? 'text[]' : 'text'}::${target})`);
-      if (use.default !== null) statements.push(`alter table ${table} alter column ${column} set default ${use.default}`);
-    }
-    statements.push(helper.getDropNativeEnumSQL(oldName, type.schema));
-    return statements;
   }
 
   /** The SQL type of a column as MikroORM writes it (native enum types qualified as needed). */

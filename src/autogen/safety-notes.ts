@@ -1,3 +1,4 @@
+import { isValueInsertion, removedValues } from './enum-steps';
 import { displayName, sortKey } from './names';
 import type { Operation } from './operation';
 import { isNarrowingTypeChange } from './type-narrowing';
@@ -14,6 +15,10 @@ export const SAFETY_CODES = Object.freeze([
   'UNIQUE_ON_EXISTING',
   'GUESSED_RENAME',
   'ENUM_VALUE_REMOVED',
+  'ENUM_REBUILD_REWRITE',
+  'GUESSED_ENUM_RENAME',
+  'GUESSED_ENUM_TYPE_RENAME',
+  'ENUM_DOWN_BLOCKED',
 ] as const);
 
 /** One of {@link SAFETY_CODES}. */
@@ -93,10 +98,51 @@ function notesOf(op: Operation, created: ReadonlySet<string>): SafetyNote[] {
       return [note('GUESSED_RENAME', `MikroORM guessed that index ${op.from} on ${table} was renamed to ${op.to} (same columns and kind)`, table)];
     }
     case 'rebuildEnumType': {
-      const removed = op.fromValues.filter((v) => !op.toValues.includes(v));
-      if (removed.length === 0) return [];
-      const values = removed.map((v) => `'${v}'`).join(', ');
-      return [note('ENUM_VALUE_REMOVED', `removes ${values} from enum type ${displayName(op.type)} (the type is rebuilt): fails if rows hold ${removed.length === 1 ? 'it' : 'them'}`)];
+      if (isValueInsertion(op)) return [];
+      const notes: SafetyNote[] = [];
+      const removed = removedValues(op);
+      const type = displayName(op.type);
+      if (removed.length > 0) {
+        const values = removed.map((v) => `'${v}'`).join(', ');
+        const message =
+          `removes ${values} from enum type ${type}: rows holding ${removed.length === 1 ? 'it' : 'one'} stop the upgrade before anything ` +
+          'changes (with the table, column and row count), unless the revision maps the value to one the type keeps';
+        notes.push(note('ENUM_VALUE_REMOVED', message));
+      }
+      const tables = [...new Set(op.columns.map((c) => displayName(c.table)))];
+      if (tables.length > 0) {
+        const d = op.dependents;
+        const recreated = [
+          ...(d?.views ?? []).map((v) => `view ${typeof v.view === 'string' ? v.view : v.view.name}`),
+          ...(d?.indexes ?? []).map((i) => `index ${i.name}`),
+          ...(d?.constraints ?? []).map((c) => `constraint ${c.name}`),
+        ];
+        const message =
+          `rebuilds enum type ${type}: rewrites ${tables.length === 1 ? 'table' : 'tables'} ${tables.join(', ')} (once each) under an exclusive lock` +
+          (recreated.length > 0 ? `, and drops and re-creates ${recreated.join(', ')}` : '');
+        notes.push(note('ENUM_REBUILD_REWRITE', message, tables.length === 1 ? tables[0] : undefined));
+      }
+      return notes;
+    }
+    case 'renameEnumValue': {
+      if (!op.guessed) return [];
+      const type = displayName(op.type);
+      const message =
+        `guessed that value '${op.from}' of enum type ${type} was renamed to '${op.to}' (one value removed and one added at the same position): ` +
+        `rows keep it as '${op.to}'; if it is not a rename, declare enumRenames: { values: { '${type}': { '${op.from}': null } } } and generate again`;
+      return [note('GUESSED_ENUM_RENAME', message)];
+    }
+    case 'renameEnumType': {
+      if (!op.guessed) return [];
+      const message =
+        `guessed that enum type ${displayName(op.from)} was renamed to ${displayName(op.to)} (same values, used by the same columns); ` +
+        `if it is not, declare enumRenames: { types: { '${displayName(op.from)}': null } } and generate again`;
+      return [note('GUESSED_ENUM_TYPE_RENAME', message)];
+    }
+    case 'addEnumValue': {
+      if (op.downBlockers === undefined || op.downBlockers.length === 0) return [];
+      const message = `down cannot remove '${op.value}' from enum type ${displayName(op.type)} again (a rebuild): ${op.downBlockers.join('; ')} use the type`;
+      return [note('ENUM_DOWN_BLOCKED', message)];
     }
     default:
       return [];

@@ -153,7 +153,7 @@ describe('autogen: enum types', function () {
   });
   after(() => h.dispose());
 
-  it('adds values in place, outside the transaction, before a default that uses one; down rebuilds them away', async () => {
+  it('adds values in place, committed before a default that uses one; down removes them in one guarded rebuild', async () => {
     const { result, text } = await h.roundTrip([A1User], [A2User]);
     expect(result.upSql).to.deep.equal([
       `alter type "user_role" add value if not exists 'moderator' after 'admin';`,
@@ -162,29 +162,20 @@ describe('autogen: enum types', function () {
     ]);
     expect(text).to.contain(
       [
-        '    await this.outsideTransaction(() => {',
-        "      this.addSql(`alter type \"user_role\" add value if not exists 'moderator' after 'admin';`);",
-        "      this.addSql(`alter type \"user_role\" add value if not exists 'guest' after 'user';`);",
-        '    });',
+        "    await this.addEnumValue('user_role', 'moderator', { after: 'admin' });",
+        "    await this.addEnumValue('user_role', 'guest', { after: 'user' });",
       ].join('\n'),
     );
-    expect(result.downSql).to.deep.equal([
+    expect(result.downSql.slice(1)).to.deep.equal([
       `alter table "user" alter column "role" set default 'user';`,
-      'alter type "user_role" rename to "user_role_old";',
-      `create type "user_role" as enum ('admin', 'moderator', 'user');`,
-      'alter table "user" alter column "role" drop default;',
-      'alter table "user" alter column "role" type "user_role" using ("role"::text::"user_role");',
-      `alter table "user" alter column "role" set default 'user';`,
-      'drop type "user_role_old";',
       'alter type "user_role" rename to "user_role_old";',
       `create type "user_role" as enum ('admin', 'user');`,
-      'alter table "user" alter column "role" drop default;',
-      'alter table "user" alter column "role" type "user_role" using ("role"::text::"user_role");',
-      `alter table "user" alter column "role" set default 'user';`,
+      'alter table "user" alter column "role" drop default, alter column "role" type "user_role" using ("role"::text::"user_role"), alter column "role" set default \'user\';',
       'drop type "user_role_old";',
     ]);
+    expect(result.downSql[0]).to.match(/^do \$guard\$\n.*"role"::text in \('moderator', 'guest'\)/s);
     expect(result.notes).to.deep.equal([]);
-    expect(text).to.contain("// removes 'guest' from user_role again (the type is rebuilt): fails if rows hold it");
+    expect(text).to.contain("// removes 'moderator', 'guest' from user_role again (the type is rebuilt): rows holding one stop the downgrade before anything changes");
   });
 
   it('removes a value by rebuilding the type (ENUM_VALUE_REMOVED); down puts it back in its place', async () => {
@@ -194,8 +185,8 @@ describe('autogen: enum types', function () {
     await sql(db.url, `insert into "user" (role) values ('admin'), ('user')`);
     const { result } = await h.generate([B2User], 'no guests');
     expect(result.summary).to.equal("~ rebuild enum type user_role: ('admin', 'user', 'guest') -> ('admin', 'user')");
-    expect(result.notes.map((n) => n.code)).to.deep.equal(['ENUM_VALUE_REMOVED']);
-    expect(result.notes[0].message).to.equal("removes 'guest' from enum type user_role (the type is rebuilt): fails if rows hold it");
+    expect(result.notes.map((n) => n.code)).to.deep.equal(['ENUM_VALUE_REMOVED', 'ENUM_REBUILD_REWRITE']);
+    expect(result.notes[0].message).to.match(/^removes 'guest' from enum type user_role: rows holding it stop the upgrade before anything changes/);
     await h.upgrade();
     expect(await sql(db.url, `select unnest(enum_range(null::user_role))::text as v`)).to.deep.equal([{ v: 'admin' }, { v: 'user' }]);
     expect(await sql(db.url, `select role::text from "user" order by id`)).to.deep.equal([{ role: 'admin' }, { role: 'user' }]);
@@ -204,16 +195,18 @@ describe('autogen: enum types', function () {
     await h.roundTrip([B1User], [B2User]);
   });
 
-  it('reorders values by rebuilding the type, without a note', async () => {
+  it('reorders values by rebuilding the type (only the rewrite is noted)', async () => {
     const { result } = await h.roundTrip([B1User], [B3User]);
     expect(result.summary).to.equal("~ rebuild enum type user_role: ('admin', 'user', 'guest') -> ('guest', 'admin', 'user')");
-    expect(result.notes).to.deep.equal([]);
+    expect(result.notes.map((n) => n.code)).to.deep.equal(['ENUM_REBUILD_REWRITE']);
   });
 
   it('adds a value to the type of an enum array column (which MikroORM alone does not see)', async () => {
     const { result } = await h.roundTrip([C1User], [C2User]);
     expect(result.upSql).to.deep.equal([`alter type "user_roles" add value if not exists 'guest' after 'user';`]);
-    expect(result.downSql).to.include('alter table "user" alter column "roles" type "user_roles"[] using ("roles"::text[]::"user_roles"[]);');
+    expect(result.downSql).to.include(
+      `alter table "user" alter column "roles" drop default, alter column "roles" type "user_roles"[] using ("roles"::text[]::"user_roles"[]), alter column "roles" set default '{}';`,
+    );
   });
 
   it('drops a shared type only with its last column, and re-creates it (before the column) in down', async () => {
@@ -288,6 +281,8 @@ describe('autogen: enum types', function () {
     expect(created.result.downSql).to.deep.equal(['alter table "user" drop column "role";', 'drop type "app"."user_role";', 'drop schema if exists "app";']);
     const added = await h.roundTrip([P2User], [P3User]);
     expect(added.result.upSql).to.deep.equal([`alter type "app"."user_role" add value if not exists 'guest' after 'user';`]);
-    expect(added.result.downSql).to.include('alter table "user" alter column "role" type "app"."user_role" using ("role"::text::"app"."user_role");');
+    expect(added.result.downSql).to.include(
+      `alter table "user" alter column "role" drop default, alter column "role" type "app"."user_role" using ("role"::text::"app"."user_role"), alter column "role" set default 'user';`,
+    );
   });
 });

@@ -41,6 +41,8 @@ const SAMPLES: Record<OperationKind, Operation> = {
   dropEnumType: { kind: 'dropEnumType', type, values: ['a', 'b'] },
   addEnumValue: { kind: 'addEnumValue', type, value: 'c', valuesBefore: ['a', 'b'], valuesAfter: ['a', 'b', 'c'], columns: [] },
   rebuildEnumType: { kind: 'rebuildEnumType', type, fromValues: ['a', 'b'], toValues: ['b', 'a'], columns: [{ table, column: 'role', array: false, default: "'a'" }] },
+  renameEnumType: { kind: 'renameEnumType', from: type, to: { schema: 'app', name: 'member_role' }, guessed: true },
+  renameEnumValue: { kind: 'renameEnumValue', type, from: 'a', to: 'b', guessed: false },
   createTable: { kind: 'createTable', table: { ...table, columns: [column('id', 'int')], indexes: [], checks: [] } },
   dropTable: { kind: 'dropTable', table: { ...table, columns: [column('id', 'int')], indexes: [], checks: [] } },
   renameTable: { kind: 'renameTable', table, newName: 'person' },
