@@ -10,7 +10,7 @@ import { MigrationEnvironment, VersionTable } from '../../src/runtime';
 import { useTestDatabase } from '../support/database';
 import { rewriteStep, writeChain, type Chain } from './support/chain';
 import { advisoryLockCount, expectConsistent, otherSessions, readChainState, resetDatabase } from './support/chain-state';
-import { query, startApp, until, type AppHandle } from './support/processes';
+import { query, startApp, until, useAppCleanup, type AppHandle } from './support/processes';
 
 type Failed = { ev: 'failed'; ms: number; error: { name: string; code: string | null; message: string; revision: string | null; statement: string | null } };
 
@@ -30,6 +30,7 @@ async function holdingClient(url: string, applicationName: string): Promise<Clie
 describe('lifecycle: failures during the upgrade on start-up', function () {
   this.timeout(60_000);
   const db = useTestDatabase({ prefix: 'lc_fail' });
+  useAppCleanup();
   let chain: Chain | undefined;
 
   beforeEach(async () => resetDatabase(db.url));

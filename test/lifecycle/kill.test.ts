@@ -14,7 +14,7 @@ import { MigrationEnvironment } from '../../src/runtime';
 import { useTestDatabase } from '../support/database';
 import { writeChain, type Chain } from './support/chain';
 import { advisoryLockCount, expectConsistent, otherSessions, readChainState, resetDatabase, snapshot } from './support/chain-state';
-import { startApp, until, type AppHandle } from './support/processes';
+import { startApp, until, useAppCleanup, type AppHandle } from './support/processes';
 
 const LENGTH = 200;
 const TRIALS = 32;
@@ -31,6 +31,7 @@ describe('lifecycle: kill -9 during the upgrade on start-up', function () {
   this.timeout(120_000);
   const db = useTestDatabase({ prefix: 'lc_kill' });
   const reference = useTestDatabase({ prefix: 'lc_kill_ref' });
+  useAppCleanup();
   let chain: Chain;
 
   before(async function () {

@@ -52,9 +52,12 @@ function emit(event: AppEvent): void {
 async function waitForGo(): Promise<void> {
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
-    if (line.trim() === 'go') break;
+    if (line.trim() === 'go') {
+      lines.close();
+      return;
+    }
   }
-  lines.close();
+  process.exit(3); // stdin closed without a go: the test runner is gone
 }
 
 async function main(): Promise<number> {

@@ -28,6 +28,21 @@ export interface AppHandle {
   logLines(): string[];
 }
 
+const running = new Set<ChildProcess>();
+
+/**
+ * For a `describe`: after each test, kills the apps it started that are still running (a failed test
+ * must not leave 16 processes waiting at the barrier).
+ */
+export function useAppCleanup(): void {
+  afterEach(async () => {
+    const left = [...running];
+    running.clear();
+    for (const child of left) child.kill('SIGKILL');
+    await Promise.all(left.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((r) => child.once('exit', r)))));
+  });
+}
+
 /** Starts a child app (`node app-process.js`) with these settings. */
 export function startApp(settings: AppSettings): AppHandle {
   const { appProcess, env } = lifecycleBuild();
@@ -35,6 +50,7 @@ export function startApp(settings: AppSettings): AppHandle {
     env: { ...env, LIFECYCLE_APP: JSON.stringify(settings) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
   const events: AppEvent[] = [];
   const arrivals: number[] = [];
   let wentAt: number | null = null;
@@ -63,7 +79,10 @@ export function startApp(settings: AppSettings): AppHandle {
   });
   child.stdin?.on('error', () => undefined); // a killed child's stdin
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
   });
   return {
     child,
