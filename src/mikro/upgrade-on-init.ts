@@ -116,6 +116,13 @@ export function startUpgradeOnInit(orm: MikroORM, options: AlembicOptions): void
     return;
   }
   if (Object.prototype.hasOwnProperty.call(orm, 'then')) return; // registered twice: one upgrade is enough
+  const ensure = orm.config.get('ensureDatabase');
+  if (typeof ensure === 'object' && ensure !== null && ensure.create) {
+    log.warn(
+      "ensureDatabase: { create: true } creates the entities' tables when it creates the database, and then the revisions " +
+        'that create them fail: with upgradeOnInit, leave ensureDatabase at true (it creates an empty database)',
+    );
+  }
 
   const upgrade = runUpgrade(orm, plan, log);
   upgrade.catch(() => undefined); // handled by `then` below (or reported by the fallback)

@@ -182,6 +182,12 @@ describe('lifecycle: upgradeOnInit through plain MikroORM.init', function () {
     expect(await heads()).to.deep.equal([]);
   });
 
+  it('ensureDatabase: { create: true } (tables from the entities on a new database) gets a warning', async () => {
+    const orm = await MikroORM.init(config({ upgradeOnInit: 'heads' }, { ensureDatabase: { create: true } }));
+    await orm.close(true);
+    expect(messages.join('\n')).to.contain("ensureDatabase: { create: true } creates the entities' tables");
+  });
+
   it('migrations.silent hides the progress lines; debug: ["migrator"] adds the runtime\'s own', async () => {
     let orm = await MikroORM.init(config({ upgradeOnInit: 'billing@head' }, { migrations: { silent: true } }));
     await orm.close(true);
