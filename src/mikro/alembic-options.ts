@@ -60,7 +60,15 @@ export interface AlembicOptions {
   readonly safe?: boolean;
 }
 
-/** The object form of {@link AlembicOptions.upgradeOnInit}. */
+/**
+ * The object form of {@link AlembicOptions.upgradeOnInit}: a target and lock timeouts for the upgrade
+ * on start-up that differ from the CLI's.
+ *
+ * @example
+ * ```ts
+ * alembic({ upgradeOnInit: { target: 'heads', lockTimeoutMs: 300_000, statementLockTimeoutMs: 5_000 } });
+ * ```
+ */
 export interface UpgradeOnInitOptions {
   /** The target. Default `'head'`. */
   readonly target?: string;

@@ -8,7 +8,15 @@ import type { AlembicOptions } from './alembic-options';
 import { alembicMigrator } from './alembic-migrator-of';
 import { connectionFromConfig } from './orm-connection';
 
-/** The environment variable that turns `upgradeOnInit` off for one run (`0`, `false`, `no`, `off`). */
+/**
+ * The environment variable that turns `upgradeOnInit` off for one run (`0`, `false`, `no`, `off`).
+ *
+ * @example
+ * ```ts
+ * // MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT=0 node dist/scripts/backfill.js
+ * process.env[UPGRADE_ON_INIT_ENV] = '0'; // before MikroORM.init, in a one-off script
+ * ```
+ */
 export const UPGRADE_ON_INIT_ENV = 'MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT';
 
 const OFF = new Set(['0', 'false', 'no', 'off']);

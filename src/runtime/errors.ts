@@ -41,7 +41,15 @@ export interface RelationLockHolder {
   readonly locks: readonly string[];
 }
 
-/** Renders table-lock holders for messages, one per line. */
+/**
+ * Renders table-lock holders for messages, one per line.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof RevisionFailedError) console.error(describeRelationLockHolders(e.lockHolders).join('\n'));
+ * // pid 4242 (application_name "nightly-report", idle in transaction for 12.3 s, last statement: select …) holds AccessShareLock on widget
+ * ```
+ */
 export function describeRelationLockHolders(holders: readonly RelationLockHolder[]): string[] {
   return holders.map((h) => {
     const facts = [
