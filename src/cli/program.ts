@@ -211,6 +211,15 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       ),
     );
 
+  program
+    .command('test')
+    .description('the migration test kit for CI: graph, single head, upgrade from empty, drift, stairway, no trace (exit 1 on failure)')
+    .option('--skip <checks...>', 'checks to leave out: graph, single-head, upgrade-from-empty, models-match, stairway, no-trace')
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, options: import('./verbs/test').TestOptions) => (require('./verbs/test') as typeof import('./verbs/test')).test(ctx, options)),
+    );
+
   return program;
 }
 
