@@ -1,4 +1,4 @@
-import type { EnumDependentConstraint, EnumDependentIndex, EnumDependentView, EnumViewGrant } from '../script/enum-sql';
+import { parseEnumDefault, type EnumDependentConstraint, type EnumDependentIndex, type EnumDependentView, type EnumViewGrant } from '../script/enum-sql';
 import { compareStrings, DEFAULT_SCHEMA, sortKey } from './names';
 import { nativeEnumKey } from './enum-usage';
 import type { EnumColumnUse, EnumTypeRef, TableRef } from './operation';
@@ -130,7 +130,7 @@ export async function readEnumCatalog(query: CatalogQuery): Promise<EnumCatalog>
       table,
       column: String(row.column),
       array: row.is_array === true,
-      default: row.default == null ? null : String(row.default),
+      default: row.default == null ? null : withoutCast(String(row.default)),
       tableOid: String(row.table_oid),
       attnum,
     });
@@ -409,6 +409,12 @@ function creationOrder(oids: ReadonlySet<string>, views: ReadonlyMap<string, Vie
     out.push({ view: next.view, materialized: next.materialized });
   }
   return out;
+}
+
+/** A label default without its cast (`'user'::user_role` → `'user'`), as MikroORM writes defaults. */
+function withoutCast(text: string): string {
+  const parsed = parseEnumDefault(text);
+  return parsed === undefined || parsed.cast === '' ? text : text.trim().slice(0, text.trim().length - parsed.cast.length);
 }
 
 /** The text with each run of whitespace outside literals, quoted names and comments made one space. */

@@ -1,4 +1,5 @@
 import type { DatabaseSchema, SchemaDifference } from '@mikro-orm/knex';
+import { mapEnumDefault } from '../script/enum-sql';
 import type { EnumCatalog } from './enum-catalog';
 import { enumColumnUses, enumRefOf, nativeEnumKey, type NativeEnumMap } from './enum-usage';
 import { planEnumValueChanges } from './enum-value-changes';
@@ -18,7 +19,8 @@ import type {
 /**
  * Renames the model makes that autogenerate cannot see for sure, declared by the caller. Types are
  * keyed as in `nativeEnumName` (`'user_role'`, `'app.user_role'`); `null` says "not a rename" and
- * turns the guess off for that type or value.
+ * turns the guess off for that type or value. A rename the database already has is skipped, so a
+ * declaration can stay in place after its revision.
  *
  * @example
  * ```ts
@@ -117,6 +119,7 @@ export function planEnumChanges(input: EnumPlanInput): EnumPlan {
     if (newKey === null) continue;
     const old = removedTypes.find((t) => nativeEnumKey(t) === oldKey);
     const target = newTypes.find((t) => nativeEnumKey(t) === newKey);
+    if (old === undefined && target === undefined && fromEnums[newKey] !== undefined && fromEnums[oldKey] === undefined) continue; // done already
     if (old === undefined) throw new InvalidEnumRenameError(`type ${oldKey} is not a type the model stopped using (existing types the model drops: ${listOr(removedTypes)})`);
     if (target === undefined) throw new InvalidEnumRenameError(`type ${newKey} is not a new type of the model (new types: ${listOr(newTypes)})`);
     typeRenames.set(oldKey, target);
@@ -176,6 +179,7 @@ export function planEnumChanges(input: EnumPlanInput): EnumPlan {
     const declared = declaredValues[key] ?? {};
     for (const [oldLabel, newLabel] of Object.entries(declared)) {
       if (newLabel === null) continue;
+      if (!current.includes(oldLabel) && current.includes(newLabel)) continue; // done already
       if (!current.includes(oldLabel)) throw new InvalidEnumRenameError(`values: '${oldLabel}' is not a value of ${displayName(origin)} (${current.map((v) => `'${v}'`).join(', ')})`);
       if (!target.includes(newLabel) || current.includes(newLabel)) {
         throw new InvalidEnumRenameError(`values: '${newLabel}' is not a new value of ${displayName(type)} in the model`);
@@ -198,7 +202,7 @@ export function planEnumChanges(input: EnumPlanInput): EnumPlan {
       type,
       fromValues: current,
       toValues: target,
-      fromUses: Object.freeze(fromUses(origin)),
+      fromUses: Object.freeze(fromUses(origin).map((use) => renamedDefault(use, renamed))),
       toUses: Object.freeze(toUses(type, origin)),
     });
     addValues.push(...changes.additions);
@@ -240,6 +244,12 @@ export function planEnumChanges(input: EnumPlanInput): EnumPlan {
     origins,
     goneKeys,
   };
+}
+
+/** A column whose default holds renamed labels under their new names (as it is once the renames ran). */
+function renamedDefault(use: EnumColumnUse, renamed: ReadonlyMap<string, string>): EnumColumnUse {
+  if (use.default === null || renamed.size === 0) return use;
+  return { ...use, default: mapEnumDefault(use.default, Object.fromEntries(renamed)) };
 }
 
 function columnKey(table: { readonly schema: string; readonly name: string }, column: string): string {

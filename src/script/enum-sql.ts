@@ -206,7 +206,7 @@ export const enumSql = Object.freeze({
         const hasDefault = column.default !== undefined && column.default !== null;
         if (hasDefault) parts.push(`alter column ${col} drop default`);
         parts.push(`alter column ${col} type ${target} using (${convertSql(col, target, column.array === true, map)})`);
-        if (hasDefault) parts.push(`alter column ${col} set default ${mapDefault(String(column.default), map)}`);
+        if (hasDefault) parts.push(`alter column ${col} set default ${mapEnumDefault(String(column.default), map)}`);
       }
       statements.push(`alter table ${table} ${parts.join(', ')}`);
     }
@@ -351,8 +351,17 @@ function convertSql(column: string, target: string, array: boolean, map: EnumVal
   return `(case ${column}::text ${whens} else ${column}::text end)::${target}`;
 }
 
-/** A default holding a mapped label (`'guest'`, `'guest'::user_role`, `'{guest,user}'`) with the label replaced. */
-function mapDefault(text: string, map: EnumValueMap): string {
+/**
+ * An enum column's default with its labels replaced through `map` (`'guest'`, `'guest'::user_role`,
+ * `'{guest,user}'`); any other text as it is.
+ *
+ * @example
+ * ```ts
+ * mapEnumDefault(`'guest'::user_role`, { guest: 'user' }); // `'user'::user_role`
+ * mapEnumDefault(`'{guest,admin}'`, { guest: 'user' });    // `'{"user","admin"}'`
+ * ```
+ */
+export function mapEnumDefault(text: string, map: EnumValueMap): string {
   if (Object.keys(map).length === 0) return text;
   const parsed = parseEnumDefault(text);
   if (parsed === undefined) return text;
