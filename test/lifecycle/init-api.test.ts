@@ -52,8 +52,7 @@ describe('lifecycle: upgradeOnInit through plain MikroORM.init', function () {
     clientUrl: db.url,
     entities: [Widget],
     debug: false,
-    colors: false,
-    logger: (message: string) => messages.push(message),
+    logger: (message: string) => messages.push(message.replace(/\x1b\[[0-9;]*m/g, '')), // colours follow NO_COLOR/FORCE_COLOR only
     extensions: [alembic({ path: dir.path, importFrom: PLUGIN_SRC, ...plugin })],
     ...extra,
   });

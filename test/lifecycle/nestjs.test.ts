@@ -45,8 +45,7 @@ describe('lifecycle: NestJS (MikroOrmModule.forRoot) with upgradeOnInit', functi
     driver: PostgreSqlDriver,
     clientUrl: db.url,
     entities: [Gizmo],
-    colors: false,
-    logger: (message: string) => messages.push(message),
+    logger: (message: string) => messages.push(message.replace(/\x1b\[[0-9;]*m/g, '')), // colours follow NO_COLOR/FORCE_COLOR only
     extensions: [alembic({ path: dir.path, importFrom: PLUGIN_SRC, ...plugin })],
   });
 
