@@ -78,9 +78,10 @@ async function renderMethod(
   const sql: string[] = [];
   if (guards.length > 0) {
     const example = guards[0];
+    const mapping = codeLiteral({ [example.values[0]]: keptNeighbour(operations, example) });
     preamble.push(
       '// Rows holding a value this method removes from an enum type stop it here, before anything changes.',
-      `// To keep such rows, map each removed value to one the type keeps, e.g. ${example.mapVariable} = ${codeLiteral({ [example.values[0]]: keptValue(operations, example) })} (docs/enums.md).`,
+      `// To convert such rows instead, say what each removed value becomes, e.g. ${example.mapVariable} = ${mapping} (docs/enums.md).`,
     );
     for (const guard of guards) {
       preamble.push(`const ${guard.mapVariable}: Record<string, string> = ${codeLiteral(guard.map)};`);
@@ -102,10 +103,13 @@ async function renderMethod(
   return { body: renderMethodBody(items, preamble), sql: Object.freeze(sql) };
 }
 
-/** A value the rebuild of `guard` keeps (for the example in the comment). */
-function keptValue(operations: readonly Operation[], guard: EnumGuard): string {
+/** A value the rebuild of `guard` keeps, next to the first removed one (for the example in the comment). */
+function keptNeighbour(operations: readonly Operation[], guard: EnumGuard): string {
   const op = operations[guard.rebuildIndex];
-  return op.kind === 'rebuildEnumType' ? (op.toValues[0] ?? '') : '';
+  if (op.kind !== 'rebuildEnumType') return '';
+  const removed = op.fromValues.findIndex((v) => !op.toValues.includes(v));
+  const before = op.fromValues.slice(0, Math.max(0, removed)).reverse().find((v) => op.toValues.includes(v));
+  return before ?? op.toValues[0] ?? '';
 }
 
 function terminate(sql: string): string {

@@ -118,7 +118,7 @@ function notesOf(op: Operation, created: ReadonlySet<string>): SafetyNote[] {
           ...(d?.constraints ?? []).map((c) => `constraint ${c.name}`),
         ];
         const message =
-          `rebuilds enum type ${type}: rewrites ${tables.length === 1 ? 'table' : 'tables'} ${tables.join(', ')} (once each) under an exclusive lock` +
+          `rebuilds enum type ${type}: rewrites ${tables.length === 1 ? `table ${tables[0]} once` : `tables ${tables.join(', ')} (once each)`} under an exclusive lock` +
           (recreated.length > 0 ? `, and drops and re-creates ${recreated.join(', ')}` : '');
         notes.push(note('ENUM_REBUILD_REWRITE', message, tables.length === 1 ? tables[0] : undefined));
       }
@@ -129,14 +129,14 @@ function notesOf(op: Operation, created: ReadonlySet<string>): SafetyNote[] {
       const type = displayName(op.type);
       const message =
         `guessed that value '${op.from}' of enum type ${type} was renamed to '${op.to}' (one value removed and one added at the same position): ` +
-        `rows keep it as '${op.to}'; if it is not a rename, declare enumRenames: { values: { '${type}': { '${op.from}': null } } } and generate again`;
+        `rows keep it as '${op.to}'; if it is not a rename, generate again with the autogenerate option enumRenames: { values: { '${type}': { '${op.from}': null } } }`;
       return [note('GUESSED_ENUM_RENAME', message)];
     }
     case 'renameEnumType': {
       if (!op.guessed) return [];
       const message =
         `guessed that enum type ${displayName(op.from)} was renamed to ${displayName(op.to)} (same values, used by the same columns); ` +
-        `if it is not, declare enumRenames: { types: { '${displayName(op.from)}': null } } and generate again`;
+        `if it is not, generate again with the autogenerate option enumRenames: { types: { '${displayName(op.from)}': null } }`;
       return [note('GUESSED_ENUM_TYPE_RENAME', message)];
     }
     case 'addEnumValue': {

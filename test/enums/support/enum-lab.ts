@@ -36,7 +36,7 @@ export interface CycleSpec {
   /** The rows `rows` must return after each up (default: not checked). */
   readonly rowsAfterUp?: readonly Record<string, unknown>[];
   /** Extra checks after each up. */
-  readonly afterUp?: () => Promise<void>;
+  readonly afterUp?: () => Promise<unknown>;
 }
 
 /** What a cycle generated and saw. */
