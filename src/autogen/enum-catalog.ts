@@ -299,7 +299,14 @@ export async function readEnumCatalog(query: CatalogQuery): Promise<EnumCatalog>
   return Object.freeze({ types: Object.freeze(types), get: (type: EnumTypeRef) => byKey.get(nativeEnumKey(type)) });
 }
 
-/** A catalog with no enum types (a database without any, or a caller that has no database). */
+/**
+ * A catalog with no enum types (a database without any, or a caller that has no database).
+ *
+ * @example
+ * ```ts
+ * planOperations({ from, to, diff, platform, enumCatalog: emptyCatalog() }); // rebuilds convert the introspected columns only
+ * ```
+ */
 export function emptyCatalog(): EnumCatalog {
   return Object.freeze({ types: Object.freeze([]), get: () => undefined });
 }

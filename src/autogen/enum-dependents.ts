@@ -77,7 +77,7 @@ function rebuild(op: RebuildEnumTypeOperation, entry: CatalogEnumType, dropped: 
   const dependents = dependentsOf(entry, kept);
   if (dependents === undefined) return op;
   const users: string[] = [];
-  const mentions = (definition: string) => removed.some((v) => definition.includes(`'${v.replace(/'/g, "''")}'::`));
+  const mentions = (definition: string) => removed.some((v) => castsTo(definition, v, op.type));
   for (const index of dependents.indexes ?? []) if (mentions(index.definition)) users.push(`index ${index.name} (${index.definition})`);
   for (const c of dependents.constraints ?? []) if (mentions(c.definition)) users.push(`constraint ${c.name} (${c.definition})`);
   for (const view of dependents.views ?? []) if (mentions(view.definition)) users.push(`view ${displayName(view.view as TableRef)}`);
@@ -100,6 +100,17 @@ function dependentsOf(entry: CatalogEnumType, kept: (table: TableRef, name: stri
     ...(constraints.length === 0 ? {} : { constraints: Object.freeze(constraints) }),
     ...(views.length === 0 ? {} : { views }),
   });
+}
+
+/** Whether `definition` (PostgreSQL's own text) holds the label `value` cast to `type` (`'guest'::user_role`, `'guest'::app."Odd Type"`). */
+function castsTo(definition: string, value: string, type: EnumTypeRef): boolean {
+  const ident = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? `(?:${escape(name)}|"${escape(name)}")` : `"${escape(name.replace(/"/g, '""'))}"`);
+  const label = `'${escape(value.replace(/'/g, "''"))}'::`;
+  return new RegExp(`${label}(?:${ident(type.schema)}\\.)?${ident(type.name)}(?![\\w"])`).test(definition);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function objectKey(table: TableRef, name: string): string {

@@ -216,7 +216,7 @@ export function planOperations(input: PlanInput): Operation[] {
   for (const toTable of sortedTables(to.getTables())) {
     const ref = tableRefOf(toTable);
     if (Object.values(diff.changedTables).some((td) => sortKey(tableRefOf(td.toTable)) === sortKey(ref))) continue;
-    const fromTable = from.getTable(ref.schema === DEFAULT_SCHEMA ? ref.name : `${ref.schema}.${ref.name}`);
+    const fromTable = from.getTables().find((t) => sortKey(tableRefOf(t)) === sortKey(ref));
     if (fromTable === undefined) continue;
     for (const raw of missedEnumTypeChanges(fromTable, toTable, {}, fromEnums, toEnums, enums)) {
       const change = enumAwareChange(raw, ref, fromEnums, toEnums, enums);
