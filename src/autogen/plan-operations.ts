@@ -103,6 +103,22 @@ export function planOperations(input: PlanInput): Operation[] {
   rebuildEnums.push(...enums.rebuilds);
   dropEnums.push(...enums.dropTypes);
 
+  // a changed column, as far as the enum steps do not already change it
+  const planColumnChange = (raw: ColumnDifference, table: TableRef) => {
+    const change = enumAwareChange(raw, table, fromEnums, toEnums, enums);
+    if (change === undefined) return;
+    const ops = columnChangeOperations(
+      change,
+      table,
+      toColumnDefinition(change.fromColumn, table.schema, fromEnums),
+      toColumnDefinition(change.column, table.schema, toEnums),
+      platform,
+    );
+    dropChecks.push(...ops.before);
+    alterColumns.push(...ops.alter);
+    addChecks.push(...ops.after);
+  };
+
   // new tables: the table, then (after every table exists) its foreign keys
   for (const table of sortedTables(Object.values(diff.newTables))) {
     createTables.push({ kind: 'createTable', table: toTableDefinition(table, toEnums) });
@@ -195,21 +211,8 @@ export function planOperations(input: PlanInput): Operation[] {
     for (const column of Object.values(td.addedColumns)) {
       addColumns.push({ kind: 'addColumn', table, column: toColumnDefinition(column, table.schema, toEnums) });
     }
-    const changes = [...Object.values(td.changedColumns), ...missedEnumTypeChanges(td.fromTable, td.toTable, td.changedColumns, fromEnums, toEnums, enums)];
-    for (const raw of changes) {
-      const change = enumAwareChange(raw, table, fromEnums, toEnums, enums);
-      if (change === undefined) continue;
-      const ops = columnChangeOperations(
-        change,
-        table,
-        toColumnDefinition(change.fromColumn, table.schema, fromEnums),
-        toColumnDefinition(change.column, table.schema, toEnums),
-        platform,
-      );
-      dropChecks.push(...ops.before);
-      alterColumns.push(...ops.alter);
-      addChecks.push(...ops.after);
-    }
+    for (const change of Object.values(td.changedColumns)) planColumnChange(change, table);
+    for (const change of missedEnumTypeChanges(td.fromTable, td.toTable, td.changedColumns, fromEnums, toEnums, enums)) planColumnChange(change, table);
   }
 
   // tables MikroORM finds unchanged whose enum array columns moved to another type (it compares no array element types)
@@ -218,18 +221,7 @@ export function planOperations(input: PlanInput): Operation[] {
     if (Object.values(diff.changedTables).some((td) => sortKey(tableRefOf(td.toTable)) === sortKey(ref))) continue;
     const fromTable = from.getTables().find((t) => sortKey(tableRefOf(t)) === sortKey(ref));
     if (fromTable === undefined) continue;
-    for (const raw of missedEnumTypeChanges(fromTable, toTable, {}, fromEnums, toEnums, enums)) {
-      const change = enumAwareChange(raw, ref, fromEnums, toEnums, enums);
-      if (change === undefined) continue;
-      const ops = columnChangeOperations(
-        change,
-        ref,
-        toColumnDefinition(change.fromColumn, ref.schema, fromEnums),
-        toColumnDefinition(change.column, ref.schema, toEnums),
-        platform,
-      );
-      alterColumns.push(...ops.alter);
-    }
+    for (const change of missedEnumTypeChanges(fromTable, toTable, {}, fromEnums, toEnums, enums)) planColumnChange(change, ref);
   }
 
   // schemas: never one that still holds an enum type this revision keeps
