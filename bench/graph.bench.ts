@@ -113,12 +113,22 @@ function measure(shape: Shape, n: number): Row {
   return { shape, n, load, resolve, plan, planned };
 }
 
-function alembicPlanMs(records: RevisionRecord[]): number | undefined {
-  try {
-    execFileSync('python3', ['-c', 'import alembic.script.revision'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
+/** A Python with Alembic importable: the one on PATH, else Debian's (where python3-alembic installs). */
+function pythonWithAlembic(): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import alembic.script.revision'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // try the next one
+    }
   }
+  return undefined;
+}
+
+function alembicPlanMs(records: RevisionRecord[]): number | undefined {
+  const python = pythonWithAlembic();
+  if (python === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'bench-graph-'));
   try {
     const file = join(dir, 'graph.json');
@@ -141,7 +151,7 @@ for _ in range(3):
     times.append((time.perf_counter() - t) * 1000)
 print(sorted(times)[1])
 `;
-    const out = execFileSync('python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 600_000 });
+    const out = execFileSync(python, ['-c', script, file], { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 600_000 });
     return parseFloat(out.trim());
   } catch {
     return undefined;
@@ -186,4 +196,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();
