@@ -41,6 +41,8 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
     return await autogenerate(orm, {
       versionTable: project.options.versionTable,
       dropUnusedEnums: project.options.dropUnusedEnums,
+      enumRenames: project.ormConfig?.alembic?.enumRenames,
+      guessEnumRenames: project.ormConfig?.alembic?.guessEnumRenames,
       safe: project.options.safe ?? (loaded.config.get('migrations') as { safe?: boolean }).safe,
     });
   } finally {

@@ -727,6 +727,8 @@ export class AlembicMigrator implements IMigrator {
     return {
       versionTable: this.options.versionTable,
       dropUnusedEnums: this.options.dropUnusedEnums,
+      enumRenames: this.options.enumRenames,
+      guessEnumRenames: this.options.guessEnumRenames,
       safe: this.options.safe ?? this.orm.config.get('migrations').safe ?? false,
     };
   }

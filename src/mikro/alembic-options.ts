@@ -1,3 +1,4 @@
+import type { EnumRenames } from '../autogen/enum-planner';
 import type { TransactionMode } from '../runtime/revision-runner';
 import type { VersionTableOptions } from '../runtime/version-table';
 
@@ -53,6 +54,13 @@ export interface AlembicOptions {
   readonly importFrom?: string;
   /** Drop native enum types in the database that no entity uses (default: leave them alone). */
   readonly dropUnusedEnums?: boolean;
+  /**
+   * Enum type and value renames autogenerate cannot be sure of (docs/enums.md):
+   * `{ types: { old: 'new' | null }, values: { type: { old: 'new' | null } } }`; `null` means "not a rename".
+   */
+  readonly enumRenames?: EnumRenames;
+  /** Guess enum renames (one value replaced at the same position; a type replaced by an identical one). Default `true`. */
+  readonly guessEnumRenames?: boolean;
   /**
    * Autogenerate leaves out destructive steps (drop table, column, enum type, foreign key).
    * Default: MikroORM's `migrations.safe`.
