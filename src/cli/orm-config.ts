@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Configuration } from '@mikro-orm/core';
 import type { ClientConfig } from 'pg';
 import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
+import { connectionFromConfig } from '../mikro/orm-connection';
 import { ConfigLoadError } from './errors';
 import type { ProjectSettings } from './project-settings';
 import { prefersTypeScript, ensureTsLoader } from './ts-loader';
@@ -85,46 +86,25 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   });
 }
 
-/** What the driver's connection resolves (MikroORM's own rules: explicit options override the URL's parts). */
-interface DriverConnectionOptions {
-  host?: string;
-  port?: number;
-  user?: string;
-  password?: string | (() => string | Promise<string>);
-  database?: string;
-}
-
 /**
  * The pg settings of a loaded config, resolved by the driver as MikroORM connects: `clientUrl`, with
  * `host`/`port`/`user`/`password`/`dbName` overriding its parts, plus `driverOptions.connection`
  * (`ssl`, ...). Nothing is connected.
  */
 function connectionOf(config: Configuration, file: string | null): ClientConfig {
-  let options: DriverConnectionOptions;
+  const where = `the MikroORM config${file ? ` ${file}` : ''}`;
+  const unusable = (error: unknown) =>
+    new ConfigLoadError(`${where[0].toUpperCase()}${where.slice(1)} has no usable PostgreSQL driver: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  let platform: string;
   try {
-    options = config.getDriver().getConnection().getConnectionOptions() as DriverConnectionOptions;
+    platform = config.getDriver().getPlatform().constructor.name;
   } catch (error) {
-    throw new ConfigLoadError(
-      `The MikroORM config${file ? ` ${file}` : ''} has no usable PostgreSQL driver: ${error instanceof Error ? error.message : String(error)}`,
-      [],
-      { cause: error },
-    );
+    throw unusable(error);
   }
-  const platform = config.getDriver().getPlatform().constructor.name;
-  if (!/postgre/i.test(platform)) {
-    throw new ConfigLoadError(`mikro-orm-alembic works with PostgreSQL, but the MikroORM config${file ? ` ${file}` : ''} uses ${platform}`);
+  if (!/postgre/i.test(platform)) throw new ConfigLoadError(`mikro-orm-alembic works with PostgreSQL, but ${where} uses ${platform}`);
+  try {
+    return connectionFromConfig(config);
+  } catch (error) {
+    throw unusable(error);
   }
-  const result: ClientConfig = {};
-  if (options.host) result.host = options.host;
-  if (options.port && !Number.isNaN(options.port)) result.port = options.port;
-  if (options.user) result.user = options.user;
-  if (options.password) result.password = options.password;
-  if (options.database) result.database = options.database;
-  const extra = (config.get('driverOptions') as { connection?: unknown } | undefined)?.connection;
-  if (typeof extra === 'object' && extra !== null) {
-    for (const [key, value] of Object.entries(extra)) {
-      if (key !== 'types' && value !== undefined) (result as Record<string, unknown>)[key] = value;
-    }
-  }
-  return result;
 }
