@@ -4,8 +4,8 @@ import { inlineParams, terminateStatement } from './sql-text';
 /**
  * A {@link SqlChannel} that writes an SQL script instead of executing: each statement becomes a line
  * ending in `;` (parameters inlined as quoted literals), `begin()` writes `BEGIN;` (deferred to the next
- * statement, like the online channel, so an empty transaction writes nothing), `commit(sql)` writes the
- * statement and `COMMIT;`. Queries return no rows.
+ * statement, like the online channel, so an empty transaction writes nothing), `commit(statements)`
+ * writes the statements and `COMMIT;`. Queries return no rows.
  *
  * @example
  * ```ts
@@ -39,15 +39,20 @@ export class OfflineChannel implements SqlChannel {
     this.pendingBegin = true;
   }
 
-  async commit(finalSql?: string): Promise<void> {
+  async batch(statements: readonly string[]): Promise<Record<string, unknown>[]> {
+    if (statements.length > 0) this.flushBegin();
+    for (const sql of statements) this.lines.push(terminateStatement(sql));
+    return [];
+  }
+
+  async commit(statements: readonly string[] = []): Promise<void> {
     if (!this.open) throw new Error('No transaction is open on this channel');
     this.open = false;
-    if (this.pendingBegin && finalSql === undefined) {
+    if (this.pendingBegin && statements.length === 0) {
       this.pendingBegin = false;
       return;
     }
-    this.flushBegin();
-    if (finalSql !== undefined) this.lines.push(terminateStatement(finalSql));
+    await this.batch(statements);
     this.lines.push('COMMIT;');
   }
 

@@ -1,6 +1,7 @@
-import { Client, type ClientConfig, type QueryResult } from 'pg';
+import { Client, Query, type ClientConfig, type QueryResult } from 'pg';
 import { ConnectionFailedError } from './errors';
-import type { SqlChannel } from './sql-channel';
+import { StatementBatchError, type SqlChannel } from './sql-channel';
+import { terminateStatement } from './sql-text';
 
 /** The `application_name` our connections carry unless configured otherwise. */
 export const DEFAULT_APPLICATION_NAME = 'mikro-orm-alembic';
@@ -8,23 +9,22 @@ export const DEFAULT_APPLICATION_NAME = 'mikro-orm-alembic';
 /** How to reach the database: a connection string or a pg `ClientConfig`. */
 export type ConnectionOptions = string | ClientConfig;
 
-const BEGIN_PREFIX = 'BEGIN;\n';
-
 /**
  * A {@link SqlChannel} on one dedicated pg connection: the connection that holds the migration lock
  * and runs every statement, so non-transactional work happens under the lock too.
  *
- * Round trips are kept to a minimum: `begin()` is deferred and sent in front of the next statement
- * without parameters (`BEGIN;\n<statement>`, one simple-protocol message), and `commit(sql)` sends
- * `<sql>;\nCOMMIT` as one message. A one-statement revision therefore costs two round trips.
+ * Round trips are kept to a minimum: `begin()` is deferred and sent in front of the next message
+ * (`BEGIN;` then the statements, one simple-protocol message), and `commit(statements)` sends the
+ * statements and `COMMIT` in the same message. A transactional revision whose statements were only
+ * queued (`addSql`) therefore costs one round trip: `BEGIN`, its statements, its version row, `COMMIT`.
+ * The server's count of completed commands tells which statement of a message failed.
  *
  * @example
  * ```ts
  * const channel = await PgChannel.connect('postgres://localhost/app');
  * try {
  *   await channel.begin();
- *   await channel.query('create table t (id int)');
- *   await channel.commit();
+ *   await channel.commit(['create table t (id int)', 'insert into t values (1)']);
  * } finally {
  *   await channel.close();
  * }
@@ -98,18 +98,22 @@ export class PgChannel implements SqlChannel {
   }
 
   async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    const hasParams = params !== undefined && params.length > 0;
-    if (this.pendingBegin) {
-      if (hasParams) {
+    if (params !== undefined && params.length > 0) {
+      if (this.pendingBegin) {
+        this.pendingBegin = false;
         await this.client.query('BEGIN');
-        this.pendingBegin = false;
-      } else {
-        this.pendingBegin = false;
-        const results = await this.run(BEGIN_PREFIX + sql, undefined, BEGIN_PREFIX.length);
-        return lastRows(results, 1);
       }
+      return (await this.client.query(sql, params as unknown[])).rows as Record<string, unknown>[];
     }
-    return lastRows(await this.run(sql, hasParams ? params : undefined, 0), 0);
+    try {
+      return await this.send([sql], false);
+    } catch (e) {
+      throw e instanceof StatementBatchError ? e.cause : e;
+    }
+  }
+
+  async batch(statements: readonly string[]): Promise<Record<string, unknown>[]> {
+    return statements.length === 0 ? [] : this.send(statements, false);
   }
 
   async begin(): Promise<void> {
@@ -118,17 +122,15 @@ export class PgChannel implements SqlChannel {
     this.pendingBegin = true;
   }
 
-  async commit(finalSql?: string): Promise<void> {
+  async commit(statements: readonly string[] = []): Promise<void> {
     if (!this.open) throw new Error('No transaction is open on this channel');
-    if (this.pendingBegin && finalSql === undefined) {
+    if (this.pendingBegin && statements.length === 0) {
+      // nothing ran: there is no transaction on the server to end
       this.pendingBegin = false;
       this.open = false;
       return;
     }
-    const prefix = this.pendingBegin ? BEGIN_PREFIX : '';
-    const body = finalSql === undefined ? 'COMMIT' : `${finalSql};\nCOMMIT`;
-    this.pendingBegin = false;
-    await this.run(prefix + body, undefined, prefix.length);
+    await this.send(statements, true);
     this.open = false;
   }
 
@@ -152,19 +154,66 @@ export class PgChannel implements SqlChannel {
     }
   }
 
-  private async run(text: string, params: readonly unknown[] | undefined, prefixLength: number): Promise<QueryResult[]> {
-    try {
-      const result = (await this.client.query(text, params as unknown[] | undefined)) as QueryResult | QueryResult[];
-      return Array.isArray(result) ? result : [result];
-    } catch (e) {
-      const located = e as { position?: unknown };
-      if (prefixLength > 0 && typeof located.position === 'string') {
-        // the statement's own position, not counting the BEGIN we sent in front of it
-        const pos = Number(located.position);
-        if (pos > prefixLength) located.position = String(pos - prefixLength);
-      }
-      throw e;
+  /**
+   * One simple-protocol message: the deferred `BEGIN` if any, the statements, `COMMIT` if asked. The
+   * last statement is sent as is when nothing follows it (it may hold several commands); the others
+   * are terminated with `;`. Returns the rows of the last statement.
+   */
+  private async send(statements: readonly string[], commit: boolean): Promise<Record<string, unknown>[]> {
+    let text = this.pendingBegin ? 'BEGIN;\n' : '';
+    const before = this.pendingBegin ? 1 : 0;
+    this.pendingBegin = false;
+    const offsets: number[] = [];
+    const last = statements.length - 1;
+    for (let i = 0; i <= last; i++) {
+      offsets.push(text.length);
+      text += i < last || commit ? `${terminateStatement(statements[i])}\n` : statements[i];
     }
+    if (commit) text += 'COMMIT';
+    const query = new CountingQuery(text);
+    try {
+      const results = await query.run(this.client);
+      const own = results[results.length - 1];
+      return commit || !own ? [] : (own.rows as Record<string, unknown>[]);
+    } catch (e) {
+      const index = Math.min(Math.max(query.completed - before, 0), commit ? statements.length : last);
+      const located = e as { position?: unknown };
+      if (index < statements.length && typeof located.position === 'string') {
+        // the position inside the failing statement, not inside the whole message
+        const pos = Number(located.position) - offsets[index];
+        if (pos > 0) located.position = String(pos);
+      }
+      throw new StatementBatchError(index, e);
+    }
+  }
+}
+
+/** The query handler methods of pg's `Query` that its typings leave out. */
+interface QueryHandlers {
+  handleCommandComplete(message: unknown, connection: unknown): void;
+}
+
+/**
+ * A pg `Query` that counts the commands the server completed, so that the failing statement of a
+ * multi-statement message is known (the server stops at the first error).
+ */
+class CountingQuery extends Query {
+  completed = 0;
+
+  handleCommandComplete(message: unknown, connection: unknown): void {
+    this.completed += 1;
+    (Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
+  }
+
+  /** Submits this query on `client`; resolves with one result per completed command. */
+  run(client: Client): Promise<QueryResult[]> {
+    return new Promise((resolve, reject) => {
+      (this as unknown as { callback: (error: Error | undefined, result: QueryResult | QueryResult[]) => void }).callback = (error, result) => {
+        if (error) reject(error);
+        else resolve(Array.isArray(result) ? result : [result]);
+      };
+      client.query(this);
+    });
   }
 }
 
@@ -174,8 +223,3 @@ function describeTarget(client: Client): string {
   return `${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`;
 }
 
-function lastRows(results: QueryResult[], skip: number): Record<string, unknown>[] {
-  const own = results.slice(skip);
-  const last = own[own.length - 1];
-  return last ? (last.rows as Record<string, unknown>[]) : [];
-}

@@ -1,13 +1,15 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AlembicError } from '../errors';
-import type { RevisionContext } from '../script/revision-context';
-import { revisionFieldOf } from '../script/revision';
+import { RevisionStatementError } from '../script/errors';
+import type { QueuedStatement, RevisionContext } from '../script/revision-context';
+import { revisionFieldOf, type Revision } from '../script/revision';
 import { runRevision } from '../script/run-revision';
 import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError, type RelationLockHolder } from './errors';
 import { findRelationLockHolders } from './relation-locks';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
-import type { SqlChannel } from './sql-channel';
+import { StatementBatchError, type SqlChannel } from './sql-channel';
+import { isSingleCommand } from './sql-text';
 import type { VersionTable } from './version-table';
 
 /**
@@ -56,6 +58,8 @@ interface RevisionState {
   ownTransaction: boolean;
   /** The final statement (version row + COMMIT, or the version row alone) is in flight. */
   committing: boolean;
+  /** Queued statements held back to go out with the next message (only inside a transaction). */
+  pending: string[];
 }
 
 /**
@@ -97,13 +101,18 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
 
   const done: RevisionTiming[] = [];
   if (all && plan.length > 0) await channel.begin();
+  // The next revision's module is loaded (and its file read for the checksum) while the current one's
+  // commit is in flight: the CPU work overlaps the server's.
+  let next = plan.length > 0 ? prefetch(source, plan[0]) : null;
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
     const state = freshState(null);
+    const loaded = next as Prefetched;
+    next = null;
     let ms = 0;
     try {
       options.onRevisionStart?.(entry.id, index, plan.length);
-      const revision = await source.load(entry.id);
+      const revision = await loaded.revision;
       const started = performance.now();
       const declared = revisionFieldOf(revision, 'transactional');
       const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
@@ -111,22 +120,22 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       const own = !all && transactional;
       state.ownTransaction = own;
       if (own) await channel.begin();
-      await runRevision(revision, direction, contextFor(channel, entry.id, state, own, all));
+      await runRevision(revision, direction, contextFor(channel, entry.id, direction, state, own, all));
 
       const versionSql =
         direction === 'up'
           ? table.insertSql({
               id: entry.id,
-              checksum: source.checksum(entry.id),
+              checksum: loaded.checksum(),
               fileName: fileNameOf(entry),
               durationMs: channel.offline ? null : performance.now() - started,
             })
           : table.deleteSql(entry.id);
-      state.statement = { sql: versionSql, params: undefined };
-      state.committing = !all; // in mode all only the final COMMIT commits
-      if (own) await channel.commit(versionSql);
-      else await channel.query(versionSql);
-      state.statement = null;
+      // the deferred statements, the version row and (own transaction) COMMIT: one message
+      const statements = [...state.pending.splice(0), versionSql];
+      const sent = send(channel, statements, own ? 'commit' : 'batch', statements.length - 1, entry.id, direction, state);
+      if (index + 1 < plan.length) next = prefetch(source, plan[index + 1]);
+      await sent;
       ms = performance.now() - started;
     } catch (error) {
       throw await failed(channel, error, entry, direction, state, all, done);
@@ -148,6 +157,66 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   return Object.freeze(done);
 }
 
+/** A revision being loaded ahead of its turn, and its checksum (read on demand, once). */
+interface Prefetched {
+  readonly revision: Promise<Revision>;
+  checksum(): string;
+}
+
+/** Starts loading `entry` (the synchronous `require` runs now) and reads its checksum now; errors wait for `await`. */
+function prefetch(source: RevisionSource, entry: RevisionSourceEntry): Prefetched {
+  const revision = source.load(entry.id);
+  revision.catch(() => undefined); // reported when its turn comes, not as an unhandled rejection
+  let checksum: string | undefined;
+  let checksumError: unknown;
+  try {
+    checksum = source.checksum(entry.id);
+  } catch (error) {
+    checksumError = error;
+  }
+  return {
+    revision,
+    checksum: () => {
+      if (checksum === undefined) throw checksumError;
+      return checksum;
+    },
+  };
+}
+
+/**
+ * Sends `statements` as one message (`commit`: then commits), and when one fails records which in
+ * `state`: the first `own` statements are the revision's (their failure becomes a
+ * `RevisionStatementError` naming it), the rest are the runner's (version row; `COMMIT`).
+ */
+async function send(
+  channel: SqlChannel,
+  statements: readonly string[],
+  mode: 'batch' | 'commit',
+  own: number,
+  id: string,
+  direction: 'up' | 'down',
+  state: RevisionState,
+): Promise<Record<string, unknown>[]> {
+  state.statement = { sql: statements[statements.length - 1] ?? 'COMMIT', params: undefined };
+  state.committing = mode === 'commit';
+  try {
+    const rows = mode === 'commit' ? (await channel.commit(statements), []) : await channel.batch(statements);
+    state.statement = null;
+    state.committing = false;
+    state.inTransaction += own;
+    return rows;
+  } catch (error) {
+    if (!(error instanceof StatementBatchError)) throw error;
+    const failing = statements[error.index];
+    state.statement = { sql: failing ?? 'COMMIT', params: undefined };
+    // Only a COMMIT in flight may or may not have committed (a failure before it certainly did not),
+    // or, with no transaction, the runner's own version row.
+    state.committing = mode === 'commit' ? error.index === statements.length : !channel.inTransaction && error.index >= own;
+    if (error.index < own) throw new RevisionStatementError(id, direction, failing, undefined, error.cause);
+    throw error.cause;
+  }
+}
+
 function freshState(statement: string | null): RevisionState {
   return {
     statement: statement === null ? null : { sql: statement, params: undefined },
@@ -156,6 +225,7 @@ function freshState(statement: string | null): RevisionState {
     inAutocommit: false,
     ownTransaction: true,
     committing: false,
+    pending: [],
   };
 }
 
@@ -171,24 +241,58 @@ function fileNameOf(entry: RevisionSourceEntry): string | null {
   return name;
 }
 
-function contextFor(channel: SqlChannel, id: string, state: RevisionState, own: boolean, all: boolean): RevisionContext {
+function contextFor(
+  channel: SqlChannel,
+  id: string,
+  direction: 'up' | 'down',
+  state: RevisionState,
+  own: boolean,
+  all: boolean,
+): RevisionContext {
+  /** Runs one statement now, after the deferred ones (in the same message when it has no params). */
+  const run = async (sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> => {
+    const literal = params === undefined || params.length === 0;
+    if (state.pending.length > 0) {
+      const statements = state.pending.splice(0);
+      if (literal) {
+        statements.push(sql);
+        const rows = await send(channel, statements, 'batch', statements.length, id, direction, state);
+        return channel.offline ? offlineRows(id, sql) : rows;
+      }
+      await send(channel, statements, 'batch', statements.length, id, direction, state);
+    }
+    state.statement = { sql, params };
+    const rows = await channel.query(sql, params);
+    state.statement = null;
+    if (channel.inTransaction) state.inTransaction += 1;
+    else state.partial = true;
+    return channel.offline ? offlineRows(id, sql) : rows;
+  };
   return {
     offline: channel.offline,
-    async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
-      state.statement = { sql, params };
-      const rows = await channel.query(sql, params);
-      state.statement = null;
-      if (channel.inTransaction) state.inTransaction += 1;
-      else state.partial = true;
-      return channel.offline ? offlineRows(id, sql) : rows;
+    query: run,
+    async queued(statements: readonly QueuedStatement[]): Promise<void> {
+      for (const { sql, params } of statements) {
+        // Inside a transaction a single literal command waits for the next message (at the latest the
+        // COMMIT's). Outside one it runs alone: a multi-statement message would be an implicit transaction.
+        if (channel.inTransaction && (params === undefined || params.length === 0) && isSingleCommand(sql)) {
+          state.pending.push(sql);
+          continue;
+        }
+        try {
+          await run(sql, params);
+        } catch (error) {
+          if (error instanceof RevisionStatementError) throw error;
+          throw new RevisionStatementError(id, direction, sql, params, error);
+        }
+      }
     },
     async autocommit<T>(fn: () => Promise<T>): Promise<T> {
       if (all) throw new AutocommitInTransactionError(id, 'opened an autocommit block (outsideTransaction)');
       if (state.inAutocommit || !own) return fn();
       if (channel.inTransaction) {
-        state.statement = { sql: 'COMMIT', params: undefined };
-        await channel.commit();
-        state.statement = null;
+        const statements = state.pending.splice(0);
+        await send(channel, statements, 'commit', statements.length, id, direction, state);
         if (state.inTransaction > 0) state.partial = true;
         state.inTransaction = 0;
       }

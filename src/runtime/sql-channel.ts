@@ -2,14 +2,15 @@
  * The one narrow interface through which the runner talks to PostgreSQL, or to an offline script.
  *
  * The runner drives transactions through it (`begin`, `commit`, `rollback`) so that an online channel
- * can save round trips (a deferred `BEGIN` sent with the first statement, the version row sent with the
- * `COMMIT`) and an offline channel can write `BEGIN;` / `COMMIT;` lines.
+ * can save round trips: a deferred `BEGIN` goes out with the first statement, and a revision's queued
+ * statements, its version row and the `COMMIT` go out as one message. An offline channel writes the
+ * same statements as `BEGIN;` / `...;` / `COMMIT;` lines.
  *
  * @example
  * ```ts
  * await channel.begin();
- * await channel.query('create table t (id int)');
- * await channel.commit(table.insertSql(row)); // the version row and COMMIT in one round trip
+ * // BEGIN, the statement, the version row and COMMIT: one round trip online
+ * await channel.commit(['create table t (id int)', table.insertSql(row)]);
  * ```
  */
 export interface SqlChannel {
@@ -24,10 +25,46 @@ export interface SqlChannel {
    * one. Without params the simple query protocol is used.
    */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs literal statements (no params) in order, online as one message, and returns the rows of the
+   * last one. Each statement but the last must be a single SQL command, so that a failure can name it:
+   * a failure throws a {@link StatementBatchError} whose `index` is the failing statement's.
+   */
+  batch(statements: readonly string[]): Promise<Record<string, unknown>[]>;
   /** Starts a transaction (an online channel may defer the `BEGIN` to the next statement). */
   begin(): Promise<void>;
-  /** Runs `finalSql` (literal SQL, no params) inside the transaction, if given, then commits. */
-  commit(finalSql?: string): Promise<void>;
+  /**
+   * Runs `statements` (literal SQL, each a single command) inside the transaction, then commits, online
+   * in one message. A failure throws a {@link StatementBatchError}; `index` = `statements.length` when
+   * the `COMMIT` itself failed (or was in flight when the connection was lost).
+   */
+  commit(statements?: readonly string[]): Promise<void>;
   /** Rolls the open transaction back; does nothing when none is open. */
   rollback(): Promise<void>;
+}
+
+/**
+ * A statement of a {@link SqlChannel.batch} or {@link SqlChannel.commit} failed: `index` says which
+ * (`statements.length` for the `COMMIT`), `cause` is the driver's error (its `position`, when it has
+ * one, counted from the start of that statement).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await channel.commit(statements);
+ * } catch (e) {
+ *   if (e instanceof StatementBatchError) console.error(statements[e.index] ?? 'COMMIT', e.cause);
+ * }
+ * ```
+ */
+export class StatementBatchError extends Error {
+  override readonly name = 'StatementBatchError';
+
+  constructor(
+    /** The failing statement's index; the statement count for the `COMMIT`. */
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
 }

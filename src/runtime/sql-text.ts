@@ -152,3 +152,21 @@ export function terminateStatement(sql: string): string {
   const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
   return lastLine.includes('--') ? `${trimmed}\n;` : `${trimmed};`;
 }
+
+/**
+ * Whether `sql` is one SQL command: no `;` except at its end, and something besides comments. Only
+ * such statements are sent together in one message, where PostgreSQL's count of completed commands
+ * tells which one failed. Conservative: a `;` inside a literal or a `DO` body makes it `false`.
+ *
+ * @example
+ * ```ts
+ * isSingleCommand('create table t (id int);'); // => true
+ * isSingleCommand('do $$ begin perform 1; end $$'); // => false
+ * isSingleCommand('-- nothing'); // => false
+ * ```
+ */
+export function isSingleCommand(sql: string): boolean {
+  const body = sql.replace(/[\s;]+$/, '');
+  if (body.includes(';')) return false;
+  return /\S/.test(body.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+}

@@ -79,7 +79,7 @@ export async function stampRevisions(
               return { id, checksum: source.checksum(id), fileName: path === null ? null : basename(path), durationMs: null };
             }),
           );
-    await channel.commit(insert);
+    await channel.commit(insert === undefined ? [] : [insert]);
   } catch (error) {
     await channel.rollback().catch(() => undefined);
     throw error;

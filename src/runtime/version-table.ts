@@ -16,7 +16,7 @@ export interface AppliedRevision {
   readonly id: string;
   /** When it was recorded (commit time of its transaction, roughly). */
   readonly appliedAt: Date;
-  /** How long its `up()` took in milliseconds, or `null` if it was stamped or applied by offline SQL. */
+  /** How long its `up()` took in milliseconds (to its version row), or `null` if it was stamped or applied by offline SQL. */
   readonly durationMs: number | null;
   /** sha256 (hex) of the revision file's text as applied. */
   readonly checksum: string;
@@ -36,6 +36,9 @@ export interface VersionRowInput {
 export interface Queryable {
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
+
+/** Milliseconds the server has spent on the current message so far (an integer). */
+const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer';
 
 /** The default table name. */
 export const DEFAULT_VERSION_TABLE = 'mikro_orm_alembic_version';
@@ -150,11 +153,15 @@ export class VersionTable {
     return this.insertManySql([row]);
   }
 
-  /** INSERT of several rows in one statement. */
+  /**
+   * INSERT of several rows in one statement. A row's `durationMs` is the time until the message that
+   * carries this INSERT was sent; the server adds the time it spent on that message before the INSERT
+   * (the revision's statements may travel in the same message).
+   */
   insertManySql(rows: readonly VersionRowInput[]): string {
     const values = rows.map(
       (r) =>
-        `(${quoteLiteral(r.id)}, ${r.durationMs === null ? 'NULL' : String(Math.round(r.durationMs))}, ` +
+        `(${quoteLiteral(r.id)}, ${r.durationMs === null ? 'NULL' : `${Math.round(r.durationMs)} + ${SERVER_ELAPSED_MS}`}, ` +
         `${quoteLiteral(r.checksum)}, ${quoteLiteral(r.fileName)})`,
     );
     return `insert into ${this.qualifiedName} (revision, duration_ms, checksum, file_name) values ${values.join(', ')}`;

@@ -31,4 +31,17 @@ export interface RevisionContext {
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Commit the current transaction (if any), run fn with no transaction, then begin again if the revision is transactional. */
   autocommit<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Optional: run statements whose rows nobody reads (what `addSql` queued), in order. A context may
+   * hold them back and send them with whatever comes next (the runtime sends them with the version row
+   * and the `COMMIT`, in one round trip); it then names the failing statement itself. Without it, each
+   * statement goes through {@link query}.
+   */
+  queued?(statements: readonly QueuedStatement[]): Promise<void>;
+}
+
+/** A statement `addSql` queued: SQL and, optionally, its parameters. */
+export interface QueuedStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[] | undefined;
 }

@@ -8,7 +8,7 @@ import {
   type EnumValueRemoval,
 } from './enum-sql';
 import { IrreversibleRevisionError, OfflineExecuteError, RevisionNotRunningError, RevisionStatementError } from './errors';
-import type { RevisionContext } from './revision-context';
+import type { QueuedStatement, RevisionContext } from './revision-context';
 
 /**
  * The key of the method `runRevision` calls on a revision. A registered symbol, so that a revision
@@ -17,17 +17,11 @@ import type { RevisionContext } from './revision-context';
  */
 export const RUN_REVISION: unique symbol = Symbol.for('mikro-orm-alembic.runRevision');
 
-/** One queued statement. */
-interface Statement {
-  readonly sql: string;
-  readonly params: readonly unknown[] | undefined;
-}
-
 /** The state of one run of one revision. */
 interface Session {
   readonly ctx: RevisionContext;
   readonly direction: 'up' | 'down';
-  readonly queue: Statement[];
+  readonly queue: QueuedStatement[];
   inAutocommit: boolean;
 }
 
@@ -312,13 +306,18 @@ export abstract class Revision {
   }
 
   async #flush(session: Session): Promise<void> {
-    for (const statement of session.queue.splice(0)) await this.#run(session, statement);
+    if (session.queue.length === 0) return;
+    const statements = session.queue.splice(0);
+    // a context that runs queued statements itself (maybe later, batched) names a failing one itself
+    if (session.ctx.queued) return session.ctx.queued(statements);
+    for (const statement of statements) await this.#run(session, statement);
   }
 
-  async #run(session: Session, statement: Statement): Promise<Record<string, unknown>[]> {
+  async #run(session: Session, statement: QueuedStatement): Promise<Record<string, unknown>[]> {
     try {
       return await session.ctx.query(statement.sql, statement.params);
     } catch (error) {
+      if (error instanceof RevisionStatementError) throw error; // already names its statement
       throw new RevisionStatementError(revisionIdOf(this), session.direction, statement.sql, statement.params, error);
     }
   }

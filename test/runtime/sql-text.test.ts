@@ -1,8 +1,21 @@
 import { expect } from 'chai';
 import { inlineParams, quoteIdent, quoteLiteral, terminateStatement, VersionTable } from '../../src/runtime';
+import { isSingleCommand } from '../../src/runtime/sql-text';
 import { connect, useFreshDatabases } from './support/helpers';
 
 describe('runtime: SQL text', function () {
+  it('tells single commands (sent together in one message) from anything else', () => {
+    expect(isSingleCommand('create table t (id int)')).to.equal(true);
+    expect(isSingleCommand('create table t (id int);  \n')).to.equal(true);
+    expect(isSingleCommand('-- why\ncreate table t (id int) -- trailing')).to.equal(true);
+    expect(isSingleCommand('select 1; select 2')).to.equal(false);
+    expect(isSingleCommand("do $$ begin perform 1; end $$")).to.equal(false);
+    expect(isSingleCommand("insert into t values ('a;b')")).to.equal(false); // conservative: runs alone
+    expect(isSingleCommand('-- only a comment')).to.equal(false);
+    expect(isSingleCommand('/* only */ ;')).to.equal(false);
+    expect(isSingleCommand('   ')).to.equal(false);
+  });
+
   it('quotes identifiers always, doubling quotes', () => {
     expect(quoteIdent('public')).to.equal('"public"');
     expect(quoteIdent('My "odd" Name')).to.equal('"My ""odd"" Name"');
