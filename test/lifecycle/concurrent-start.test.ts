@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { MigrationEnvironment } from '../../src/runtime';
 import { useTestDatabase } from '../support/database';
 import { REPO } from './support/build';
@@ -14,6 +15,12 @@ import { startApp, until, useAppCleanup, type AppHandle } from './support/proces
 
 const INSTANCES = 16;
 const LENGTH = 50;
+/**
+ * An advisory lock the last revision the bin runs takes in its transaction: the second test holds it
+ * until an app reports waiting, so the bin still holds the migration lock then, however fast it runs.
+ * Nobody holds it elsewhere, so it costs nothing.
+ */
+const GATE = 7_300_113;
 
 /** Starts `n` apps, waits until all are loaded, then releases them together. */
 async function startTogether(n: number, settings: Parameters<typeof startApp>[0]): Promise<AppHandle[]> {
@@ -44,7 +51,7 @@ describe('lifecycle: instances starting together', function () {
   let chain: Chain;
 
   before(async () => {
-    chain = writeChain(LENGTH);
+    chain = writeChain(LENGTH, { [LENGTH / 2]: { before: [`select pg_advisory_xact_lock(${GATE})`] } });
     // the schema `upgrade head` produces alone, on a second database
     await new MigrationEnvironment({ path: chain.path, preferTs: false }).runtime(reference.url).upgrade('head');
   });
@@ -91,6 +98,9 @@ describe('lifecycle: instances starting together', function () {
 
   it('the same while the bin (`mikro-orm-alembic upgrade`, under ts-node) upgrades: the apps wait for it, then one of them goes on', async () => {
     const middle = chain.ids[LENGTH / 2 - 1];
+    const gate = new Client({ connectionString: db.url });
+    await gate.connect();
+    await gate.query('select pg_advisory_lock($1)', [GATE]);
     const bin = spawn(
       process.execPath,
       ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO, 'src/cli/main.ts'), '--path', chain.path, '--url', db.url, 'upgrade', middle],
@@ -109,9 +119,15 @@ describe('lifecycle: instances starting together', function () {
       await until('the bin to start upgrading', async () => (binExited || /Running upgrade/.test(binOutput) ? true : undefined), 60_000, 5);
     } catch (e) {
       bin.kill('SIGKILL');
+      await gate.end();
       throw new Error(`${(e as Error).message}; the bin said: ${binOutput}`);
     }
     for (const app of apps) app.go();
+    try {
+      await until('an app to wait for the bin', async () => (apps.some((a) => a.logLines().some((l) => l.includes('Waiting for the migration lock'))) ? true : undefined), 60_000);
+    } finally {
+      await gate.end(); // the bin's last revision goes on
+    }
 
     const results = await Promise.all(apps.map((a) => a.waitFor('started').catch((e: Error) => e)));
     for (const r of results) expect(r, r instanceof Error ? r.message : '').not.to.be.instanceOf(Error);
