@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class UsersAndTeams0c9657712dc1 extends Revision {
+export class UsersAndTeams_0c9657712dc1 extends Revision {
   override readonly revision = '0c9657712dc1';
   override readonly downRevision = null;
   override readonly branchLabels = [];

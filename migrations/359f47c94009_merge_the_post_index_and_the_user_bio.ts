@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class MergeThePostIndexAndTheUserBio359f47c94009 extends Revision {
+export class MergeThePostIndexAndTheUserBio_359f47c94009 extends Revision {
   override readonly revision = '359f47c94009';
   override readonly downRevision = ['465a3a3779e4', 'e1767b110723'];
   override readonly branchLabels = [];

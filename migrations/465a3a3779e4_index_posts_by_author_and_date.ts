@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class IndexPostsByAuthorAndDate465a3a3779e4 extends Revision {
+export class IndexPostsByAuthorAndDate_465a3a3779e4 extends Revision {
   override readonly revision = '465a3a3779e4';
   override readonly downRevision = '555d97e085ce';
   override readonly branchLabels = [];

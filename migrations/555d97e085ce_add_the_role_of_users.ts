@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class AddTheRoleOfUsers555d97e085ce extends Revision {
+export class AddTheRoleOfUsers_555d97e085ce extends Revision {
   override readonly revision = '555d97e085ce';
   override readonly downRevision = 'd8e585eccfa8';
   override readonly branchLabels = [];

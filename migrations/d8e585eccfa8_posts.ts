@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class Postsd8e585eccfa8 extends Revision {
+export class Posts_d8e585eccfa8 extends Revision {
   override readonly revision = 'd8e585eccfa8';
   override readonly downRevision = '0c9657712dc1';
   override readonly branchLabels = [];

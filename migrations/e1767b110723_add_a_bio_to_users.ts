@@ -7,7 +7,7 @@
  */
 import { Revision } from '../src';
 
-export class AddABioToUserse1767b110723 extends Revision {
+export class AddABioToUsers_e1767b110723 extends Revision {
   override readonly revision = 'e1767b110723';
   override readonly downRevision = '555d97e085ce';
   override readonly branchLabels = [];

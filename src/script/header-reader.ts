@@ -64,7 +64,7 @@ export interface RevisionHeader {
  *     ' * Revision ID: 1a2b3c4d5e6f',
  *     ' * Revises: 0f9e8d7c6b5a',
  *     ' *\/',
- *     'export class AddUserRole1a2b3c4d5e6f extends Revision {',
+ *     'export class AddUserRole_1a2b3c4d5e6f extends Revision {',
  *     "  override readonly revision = '1a2b3c4d5e6f';",
  *     "  override readonly downRevision = '0f9e8d7c6b5a';",
  *     '}',

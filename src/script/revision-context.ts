@@ -21,7 +21,7 @@
  *     return result;
  *   },
  * };
- * await runRevision(new AddUserRole1a2b3c4d5e6f(), 'up', printing);
+ * await runRevision(new AddUserRole_1a2b3c4d5e6f(), 'up', printing);
  * ```
  */
 export interface RevisionContext {

@@ -40,7 +40,7 @@ export function isTsLoaderRegistered(): boolean {
  * import { loadRevision, ScriptDirectory } from 'mikro-orm-alembic';
  *
  * const script = ScriptDirectory.read({ path: 'dist/migrations' }).get('1a2b3c4d5e6f')!;
- * const revision = loadRevision(script); // an instance of AddUserRole1a2b3c4d5e6f
+ * const revision = loadRevision(script); // an instance of AddUserRole_1a2b3c4d5e6f
  * ```
  */
 export function loadRevision(script: LoadableRevision): Revision {

@@ -95,7 +95,7 @@ const DEFAULT_IMPORT = 'mikro-orm-alembic';
  *   upBody: 'this.addSql(`alter table "user" add column "role" text`);',
  *   downBody: 'this.addSql(`alter table "user" drop column "role"`);',
  * });
- * // fileName === '1a2b3c4d5e6f_add_user_role.ts'; text declares `export class AddUserRole1a2b3c4d5e6f extends Revision`
+ * // fileName === '1a2b3c4d5e6f_add_user_role.ts'; text declares `export class AddUserRole_1a2b3c4d5e6f extends Revision`
  * ```
  */
 export function renderRevision(template: RevisionTemplate): RenderedRevision {
@@ -208,12 +208,12 @@ export function writeMerge(options: WriteMergeOptions): WrittenRevision {
 }
 
 /**
- * The class name of a revision: PascalCase of the slug followed by the id (`AddUserRole1a2b3c4d5e6f`),
+ * The class name of a revision: PascalCase of the slug followed by the id (`AddUserRole_1a2b3c4d5e6f`),
  * or `Revision_<id>` when the slug is empty or starts with a digit.
  *
  * @example
  * ```ts
- * revisionClassName('add_user_role', '1a2b3c4d5e6f'); // 'AddUserRole1a2b3c4d5e6f'
+ * revisionClassName('add_user_role', '1a2b3c4d5e6f'); // 'AddUserRole_1a2b3c4d5e6f'
  * revisionClassName('2fa', '1a2b3c4d5e6f');           // 'Revision_1a2b3c4d5e6f'
  * ```
  */
@@ -222,7 +222,7 @@ export function revisionClassName(slug: string, id: string): string {
     .split('_')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-  return /^[A-Za-z]/.test(pascal) ? `${pascal}${id}` : `Revision_${id}`;
+  return /^[A-Za-z]/.test(pascal) ? `${pascal}_${id}` : `Revision_${id}`;
 }
 
 function parentsOf(options: WriteRevisionOptions): string[] {

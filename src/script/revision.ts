@@ -47,7 +47,7 @@ interface Session {
  * ```ts
  * import { Revision } from 'mikro-orm-alembic';
  *
- * export class AddUserRole1a2b3c4d5e6f extends Revision {
+ * export class AddUserRole_1a2b3c4d5e6f extends Revision {
  *   override readonly revision = '1a2b3c4d5e6f';
  *   override readonly downRevision = '0f9e8d7c6b5a';
  *   override readonly branchLabels = [];

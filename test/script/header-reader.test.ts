@@ -24,7 +24,7 @@ const DOCUMENTED = [
   ' */',
   "import { Revision } from 'mikro-orm-alembic';",
   '',
-  'export class AddUserRole1a2b3c4d5e6f extends Revision {',
+  'export class AddUserRole_1a2b3c4d5e6f extends Revision {',
   "  override readonly revision = '1a2b3c4d5e6f';",
   "  override readonly downRevision = '0f9e8d7c6b5a'; // or null, or ['a', 'b'] for a merge",
   '  override readonly branchLabels = [];            // or [\'billing\']',
@@ -198,7 +198,7 @@ describe('script/header-reader', () => {
       const h = read([
         '"use strict";',
         'Object.defineProperty(exports, "__esModule", { value: true });',
-        'exports.AddUserRole1a2b3c4d5e6f = void 0;',
+        'exports.AddUserRole_1a2b3c4d5e6f = void 0;',
         '/**',
         ' * Add user role',
         ' *',
@@ -206,7 +206,7 @@ describe('script/header-reader', () => {
         ' * Revises: 0f9e8d7c6b5a',
         ' */',
         'const mikro_orm_alembic_1 = require("mikro-orm-alembic");',
-        'class AddUserRole1a2b3c4d5e6f extends mikro_orm_alembic_1.Revision {',
+        'class AddUserRole_1a2b3c4d5e6f extends mikro_orm_alembic_1.Revision {',
         "    revision = '1a2b3c4d5e6f';",
         "    downRevision = '0f9e8d7c6b5a';",
         '    branchLabels = [];',
@@ -215,7 +215,7 @@ describe('script/header-reader', () => {
         '        this.addSql(`alter table "user" add column "nickname" text`);',
         '    }',
         '}',
-        'exports.AddUserRole1a2b3c4d5e6f = AddUserRole1a2b3c4d5e6f;',
+        'exports.AddUserRole_1a2b3c4d5e6f = AddUserRole_1a2b3c4d5e6f;',
       ]);
       expect(h).to.deep.include({ id: '1a2b3c4d5e6f', downRevisions: ['0f9e8d7c6b5a'], message: 'Add user role' });
     });
@@ -228,7 +228,7 @@ describe('script/header-reader', () => {
         ' *',
         ' * Revision ID: 1a2b3c4d5e6f',
         ' */',
-        'class AddUserRole1a2b3c4d5e6f extends mikro_orm_alembic_1.Revision {',
+        'class AddUserRole_1a2b3c4d5e6f extends mikro_orm_alembic_1.Revision {',
         '    constructor() {',
         '        super(...arguments);',
         "        this.revision = '1a2b3c4d5e6f';",

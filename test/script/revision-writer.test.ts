@@ -42,7 +42,7 @@ describe('script/revision-writer', () => {
         ' */',
         "import { Revision } from 'mikro-orm-alembic';",
         '',
-        'export class AddUserRole1a2b3c4d5e6f extends Revision {',
+        'export class AddUserRole_1a2b3c4d5e6f extends Revision {',
         "  override readonly revision = '1a2b3c4d5e6f';",
         "  override readonly downRevision = '0f9e8d7c6b5a';",
         '  override readonly branchLabels = [];',
@@ -260,8 +260,8 @@ describe('script/revision-writer', () => {
   });
 
   describe('names and text', () => {
-    it('class names: PascalCase slug + id, or Revision_<id>', () => {
-      expect(revisionClassName('add_user_role', '1a2b3c4d5e6f')).to.equal('AddUserRole1a2b3c4d5e6f');
+    it('class names: PascalCase slug + _ + id, or Revision_<id>', () => {
+      expect(revisionClassName('add_user_role', '1a2b3c4d5e6f')).to.equal('AddUserRole_1a2b3c4d5e6f');
       expect(revisionClassName('2fa', '1a2b3c4d5e6f')).to.equal('Revision_1a2b3c4d5e6f');
       expect(revisionClassName('', 'abc')).to.equal('Revision_abc');
     });
