@@ -6,7 +6,7 @@ import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-or
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
 import type { OperationPass } from '../../src/autogen';
-import { AutogenHarness } from './support/autogen-harness';
+import { AutogenHarness, useAutogenHarness } from './support/autogen-harness';
 import { sql } from './support/schema-fingerprint';
 
 @Entity({ tableName: 'user' })
@@ -93,11 +93,7 @@ class S2User {
 describe('autogen: renames, checks, comments, foreign keys, indexes, options', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
-  let h: AutogenHarness;
-  before(() => {
-    h = new AutogenHarness(db.url);
-  });
-  after(() => h.dispose());
+  const h = useAutogenHarness(db);
 
   it('names the renames MikroORM guessed: GUESSED_RENAME, for the column and its index', async () => {
     const { result, text } = await h.roundTrip([R1User], [R2User]);

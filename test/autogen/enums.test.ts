@@ -6,7 +6,7 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
-import { AutogenHarness } from './support/autogen-harness';
+import { useAutogenHarness } from './support/autogen-harness';
 import { sql } from './support/schema-fingerprint';
 
 enum Role2 {
@@ -147,11 +147,7 @@ class G1User {
 describe('autogen: enum types', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
-  let h: AutogenHarness;
-  before(() => {
-    h = new AutogenHarness(db.url);
-  });
-  after(() => h.dispose());
+  const h = useAutogenHarness(db);
 
   it('adds values in place, committed before a default that uses one; down removes them in one guarded rebuild', async () => {
     const { result, text } = await h.roundTrip([A1User], [A2User]);

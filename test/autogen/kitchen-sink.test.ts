@@ -20,7 +20,7 @@ import {
 } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
-import { AutogenHarness } from './support/autogen-harness';
+import { useAutogenHarness } from './support/autogen-harness';
 
 enum Status {
   DRAFT = 'draft',
@@ -86,11 +86,7 @@ class KTagOnly {
 describe('autogen: a kitchen-sink model', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
-  let h: AutogenHarness;
-  before(() => {
-    h = new AutogenHarness(db.url);
-  });
-  after(() => h.dispose());
+  const h = useAutogenHarness(db);
 
   const all = [KAuthor, KProfile, KTag, KBook, KAddress];
 

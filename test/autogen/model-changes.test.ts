@@ -5,7 +5,7 @@
 import { Check, Entity, Enum, Index, ManyToOne, OneToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
-import { AutogenHarness } from './support/autogen-harness';
+import { useAutogenHarness } from './support/autogen-harness';
 import { sql } from './support/schema-fingerprint';
 
 enum Role {
@@ -180,11 +180,7 @@ class M3Player {
 describe('autogen: model changes (generate, apply, up to date, down restores exactly, re-up)', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
-  let h: AutogenHarness;
-  before(() => {
-    h = new AutogenHarness(db.url);
-  });
-  after(() => h.dispose());
+  const h = useAutogenHarness(db);
 
   it('builds a first schema from an empty database; down to base drops everything it made', async () => {
     const { result, text } = await h.roundTrip(null, [V1Author, V1Book]);

@@ -43,15 +43,41 @@ export interface Generated {
   readonly text?: string;
 }
 
+/**
+ * A suite's harness on the suite's test database (its url is read when first needed, after the
+ * database's own `before` hook), disposed after the suite.
+ *
+ * @example
+ * ```ts
+ * const db = useTestDatabase();
+ * const h = useAutogenHarness(db);
+ * it('...', async () => { await h.roundTrip([V1User], [V2User]); });
+ * ```
+ */
+export function useAutogenHarness(db: { readonly url: string }): AutogenHarness {
+  const harness = new AutogenHarness(() => db.url);
+  after(() => harness.dispose());
+  return harness;
+}
+
 /** One migrations folder and one database. */
 export class AutogenHarness {
-  readonly dir: string;
+  private folder: string | undefined;
 
   constructor(
-    readonly url: string,
+    private readonly database: string | (() => string),
     readonly options: { readonly autogen?: AutogenOptions; readonly versionTable?: { schema?: string; name?: string } } = {},
-  ) {
-    this.dir = mkdtempSync(join(tmpdir(), 'autogen-'));
+  ) {}
+
+  /** The database's url. */
+  get url(): string {
+    return typeof this.database === 'string' ? this.database : this.database();
+  }
+
+  /** The migrations folder (a temp folder, made on first use). */
+  get dir(): string {
+    this.folder ??= mkdtempSync(join(tmpdir(), 'autogen-'));
+    return this.folder;
   }
 
   /** An empty database and an empty folder. */
@@ -62,7 +88,7 @@ export class AutogenHarness {
   }
 
   dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.folder !== undefined) rmSync(this.folder, { recursive: true, force: true });
   }
 
   env(): MigrationEnvironment {
