@@ -8,7 +8,6 @@ import { Entity, MikroORM, PrimaryKey, Property, type LoggerNamespace, type Opti
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgMikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import {
   alembic,
   initWithUpgrade,
@@ -21,21 +20,12 @@ import {
 import { useTestDatabase } from '../support/database';
 import { CliProject, PLUGIN } from '../mikro/support/cli-project';
 import { addRevision, PLUGIN_SRC, tempDir } from '../mikro/support/orm';
+import { query } from './support/processes';
 
 @Entity({ tableName: 'widget' })
 class Widget {
   @PrimaryKey() id!: number;
   @Property() name!: string;
-}
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe('lifecycle: upgradeOnInit through plain MikroORM.init', function () {

@@ -12,25 +12,15 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { alembic, RevisionFailedError, type AlembicOptions } from '../../src';
 import { useTestDatabase } from '../support/database';
 import { addRevision, PLUGIN_SRC, tempDir } from '../mikro/support/orm';
+import { query } from './support/processes';
 
 @Entity({ tableName: 'gizmo' })
 class Gizmo {
   @PrimaryKey() id!: number;
   @Property() name!: string;
-}
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe('lifecycle: NestJS (MikroOrmModule.forRoot) with upgradeOnInit', function () {
