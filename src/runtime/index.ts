@@ -30,7 +30,7 @@ export { renderOfflineSql, type OfflineSqlOptions } from './offline-sql';
 export { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
 export { runRevisions, type RevisionTiming, type RunProgress, type RunRevisionsOptions, type TransactionMode } from './revision-runner';
 export type { RevisionSource, RevisionSourceEntry } from './revision-source';
-export type { SqlChannel } from './sql-channel';
+export { StatementBatchError, type SqlChannel } from './sql-channel';
 export { inlineParams, quoteIdent, quoteLiteral, terminateStatement } from './sql-text';
 export { stampRevisions, type StampOptions, type StampResult } from './stamp';
 export {

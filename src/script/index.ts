@@ -42,7 +42,7 @@ export {
 } from './enum-sql';
 export { readRevisionHeader, type RevisionHeader } from './header-reader';
 export { Revision } from './revision';
-export type { RevisionContext } from './revision-context';
+export type { QueuedStatement, RevisionContext } from './revision-context';
 export { isValidRevisionId, newRevisionId, slugify } from './revision-id';
 export { isTsLoaderRegistered, loadRevision, type LoadableRevision } from './revision-loader';
 export {
