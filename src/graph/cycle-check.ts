@@ -13,6 +13,7 @@ export function validateAcyclic(
   down: readonly (readonly number[])[],
   next: readonly (readonly number[])[],
   deps: readonly (readonly number[])[] | undefined,
+  allNext: readonly (readonly number[])[],
 ): void {
   const versioned = cyclicRevisions(down, next);
   if (versioned.length > 0) {
@@ -20,28 +21,28 @@ export function validateAcyclic(
     throw new RevisionGraphError('CYCLE', `Cycle detected in the down revisions of ${names.join(', ')}`, names);
   }
   if (!deps) return;
-  const all = down.map((d, i) => (deps[i].length === 0 ? d : [...d, ...deps[i]]));
-  const withDeps = cyclicRevisions(all);
+  // Through down_revision and depends_on together: `allNext` is already the reverse of those edges.
+  const both = (i: number): readonly number[] => (deps[i].length === 0 ? down[i] : [...down[i], ...deps[i].filter((x) => !down[i].includes(x))]);
+  const withDeps = cyclicRevisions({ length: down.length, edgesOf: both }, allNext);
   if (withDeps.length > 0) {
     const names = withDeps.map((i) => ids[i]);
     throw new RevisionGraphError('DEPENDENCY_CYCLE', `Dependency cycle detected: ${names.join(', ')} (through depends_on)`, names);
   }
 }
 
+/** Edges given as arrays, or (to build none when the graph is acyclic) as a function of the node. */
+type Edges = readonly (readonly number[])[] | { readonly length: number; edgesOf(i: number): readonly number[] };
+
 /**
- * The nodes that lie on a cycle of `edges`, in index order: Kahn's algorithm removes everything
- * acyclic in O(n); Tarjan's algorithm then runs only on what is left (usually nothing).
+ * The nodes that lie on a cycle of `edges`, in index order: Kahn's algorithm over `reverse` removes
+ * everything acyclic in O(n); Tarjan's algorithm then runs only on what is left (usually nothing).
  */
-function cyclicRevisions(edges: readonly (readonly number[])[], knownReverse?: readonly (readonly number[])[]): number[] {
+function cyclicRevisions(edges: Edges, reverse: readonly (readonly number[])[]): number[] {
   const n = edges.length;
+  const edgesOf = Array.isArray(edges) ? (i: number) => (edges as readonly (readonly number[])[])[i] : (edges as { edgesOf(i: number): readonly number[] }).edgesOf;
+  // out-degree = how many parents a node has; each child it is the reverse edge of counts once
   const outDegree = new Int32Array(n);
-  for (let i = 0; i < n; i++) outDegree[i] = edges[i].length;
-  let reverse = knownReverse;
-  if (!reverse) {
-    const built: number[][] = Array.from({ length: n }, () => []);
-    for (let i = 0; i < n; i++) for (const j of edges[i]) built[j].push(i);
-    reverse = built;
-  }
+  for (let i = 0; i < n; i++) for (const j of reverse[i]) outDegree[j]++;
   const queue: number[] = [];
   for (let i = 0; i < n; i++) if (outDegree[i] === 0) queue.push(i);
   let removed = 0;
@@ -53,7 +54,8 @@ function cyclicRevisions(edges: readonly (readonly number[])[], knownReverse?: r
     for (const j of reverse[i]) if (--outDegree[j] === 0) queue.push(j);
   }
   if (removed === n) return [];
-  return stronglyConnected(edges, gone).filter((c) => c.length > 1 || edges[c[0]].includes(c[0])).flat().sort((a, b) => a - b);
+  const forward = Array.from({ length: n }, (_, i) => edgesOf(i));
+  return stronglyConnected(forward, gone).filter((c) => c.length > 1 || forward[c[0]].includes(c[0])).flat().sort((a, b) => a - b);
 }
 
 /** Tarjan's strongly connected components over the nodes not marked `gone`, iteratively. */

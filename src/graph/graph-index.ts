@@ -153,23 +153,28 @@ export class GraphIndex {
     for (let i = 0; i < n; i++) next[i] ??= EMPTY as number[];
     let allNext: (readonly number[])[] = next;
     if (anyDeps) {
-      const withDeps: number[][] = next.map((c) => (c.length === 0 ? (EMPTY as number[]) : [...c]));
+      // children through down_revision, plus dependents: only the revisions someone depends on get a new list
+      const withDeps: number[][] = next.slice();
+      const grown: number[] = [];
       for (let i = 0; i < n; i++) {
         for (const j of deps[i]) {
           if (down[i].includes(j)) continue;
-          if (withDeps[j] === EMPTY) withDeps[j] = [];
+          if (withDeps[j] === next[j]) {
+            withDeps[j] = [...next[j]];
+            grown.push(j);
+          }
           withDeps[j].push(i);
         }
       }
       // keep children in load order
-      for (const c of withDeps) if (c.length > 1) c.sort((a, b) => a - b);
+      for (const j of grown) if (withDeps[j].length > 1) withDeps[j].sort((a, b) => a - b);
       allNext = withDeps;
     }
     this.down = down;
     this.next = next;
     this.allNext = allNext;
 
-    validateAcyclic(ids, down, next, anyDeps ? deps : undefined);
+    validateAcyclic(ids, down, next, anyDeps ? deps : undefined, allNext);
 
     this.stamp = new Uint32Array(n);
     const normDeps = this.normalizeDependencies(deps, down);
