@@ -160,6 +160,22 @@ describe('runtime: one message per revision', function () {
     expect(row.duration_ms).to.be.at.least(250).and.below(10_000);
   });
 
+  it('a statement_timeout still bounds each statement of the message, and names the one that ran out', async () => {
+    const url = await dbs.fresh();
+    const connection = { connectionString: url, options: '-c statement_timeout=400' };
+    const revs = new MemoryRevisions([
+      defineRevision({ id: A, up: ['select pg_sleep(0.25)', 'select pg_sleep(0.25)', 'create table t_a (id int)'] }),
+      defineRevision({ id: B, down: A, up: ['create table t_b (id int)', 'select pg_sleep(2)'] }),
+    ]);
+    const runtime = new MigrationRuntime({ connection, graph: revs.graph, source: revs.source, lockTimeoutMs: 5_000 });
+    const error = await failure(runtime.upgrade('head'));
+    expect(error.revision).to.equal(B);
+    expect(error.pgCode).to.equal('57014');
+    expect(error.statement).to.equal('select pg_sleep(2)');
+    expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version', 't_a']);
+    expect(await versionIds(url)).to.deep.equal([A]);
+  });
+
   it('PgChannel: a batch names its failing statement by index; a plain query throws the driver error', async () => {
     const url = await dbs.fresh();
     const channel = await PgChannel.connect(url);
