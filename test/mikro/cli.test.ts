@@ -3,10 +3,9 @@
  * process), in a throw-away project whose `mikro-orm.config.ts` registers the plugin.
  */
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { useTestDatabase } from '../support/database';
 import { CliProject } from './support/cli-project';
-import { addRevision } from './support/orm';
+import { addRevision, query, tables } from './support/orm';
 
 const GADGET = `import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 
@@ -19,24 +18,6 @@ export class Gadget {
   @Enum({ items: () => Mood, nativeEnumName: 'mood' }) mood!: Mood;
 }
 `;
-
-async function query<T extends Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function tables(url: string): Promise<string[]> {
-  const rows = await query<{ t: string }>(
-    url,
-    "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
-  );
-  return rows.map((r) => r.t);
-}
 
 async function appliedIds(url: string): Promise<string[]> {
   const rows = await query<{ revision: string }>(url, 'select revision from public.mikro_orm_alembic_version order by applied_at, revision');

@@ -5,7 +5,6 @@ import { Entity, Enum, PrimaryKey, Property, type MikroORM } from '@mikro-orm/co
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgMikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
-import { Client } from 'pg';
 import {
   AlembicMigrator,
   alembicMigrator,
@@ -20,7 +19,7 @@ import {
   UnsupportedMigrateOptionError,
 } from '../../src';
 import { useTestDatabase } from '../support/database';
-import { addRevision, initOrm, PLUGIN_SRC, tempDir } from './support/orm';
+import { addRevision, initOrm, PLUGIN_SRC, query, tables, tempDir } from './support/orm';
 
 enum Mood {
   HAPPY = 'happy',
@@ -32,24 +31,6 @@ class Gadget {
   @PrimaryKey() id!: number;
   @Property() name!: string;
   @Enum({ items: () => Mood, nativeEnumName: 'mood' }) mood!: Mood;
-}
-
-async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function tables(url: string): Promise<string[]> {
-  const rows = await query<{ t: string }>(
-    url,
-    "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
-  );
-  return rows.map((r) => r.t);
 }
 
 async function enumTypes(url: string): Promise<string[]> {

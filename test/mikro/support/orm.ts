@@ -7,6 +7,7 @@ import type { MikroORM as AnyMikroORM, Options } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { alembic, type AlembicOptions } from '../../../src/mikro';
 import { writeRevision, type WrittenRevision } from '../../../src/script';
+import { Client } from 'pg';
 
 /** Import path generated revisions use for `Revision` (this repository's sources). */
 export const PLUGIN_SRC = resolve(__dirname, '..', '..', '..', 'src');
@@ -53,4 +54,24 @@ export function addRevision(
     downBody: body(options.down),
     importFrom: PLUGIN_SRC,
   });
+}
+
+/** Runs one query on a fresh connection and returns its rows. */
+export async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every user table as `schema.table`, sorted. */
+export async function tables(url: string): Promise<string[]> {
+  const rows = await query<{ t: string }>(
+    url,
+    "select table_schema || '.' || table_name as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1",
+  );
+  return rows.map((r) => r.t);
 }
