@@ -79,7 +79,7 @@ describe('lifecycle: failures during the upgrade on start-up', function () {
       async () => {
         const rows = await query<{ pid: number }>(
           db.url,
-          "select pid from pg_stat_activity where application_name like 'mikro-orm-alembic init%' and state = 'active' and query like '%pg_sleep%'",
+          "select pid from pg_stat_activity where datname = current_database() and application_name like 'mikro-orm-alembic init%' and state = 'active' and query like '%pg_sleep%'",
         );
         return rows[0]?.pid;
       },
@@ -114,7 +114,7 @@ describe('lifecycle: failures during the upgrade on start-up', function () {
       const app = startApp({ url: db.url, path: chain.path, upgradeOnInit: true, statementLockTimeoutMs: 400 });
       // while the ALTER waits, readers of the table queue behind it — for lock_timeout at most
       await until('the ALTER to wait', async () => {
-        const rows = await query(db.url, "select 1 from pg_stat_activity where application_name like 'mikro-orm-alembic init%' and wait_event_type = 'Lock'");
+        const rows = await query(db.url, "select 1 from pg_stat_activity where datname = current_database() and application_name like 'mikro-orm-alembic init%' and wait_event_type = 'Lock'");
         return rows.length > 0 ? true : undefined;
       }, 20_000, 10);
       const reading = Date.now();

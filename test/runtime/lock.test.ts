@@ -25,7 +25,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 async function lockHolderPid(url: string, applicationName: string): Promise<number | undefined> {
   const rows = await sql<{ pid: number }>(
     url,
-    "select l.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and a.application_name = $1",
+    "select l.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and a.application_name = $1 and a.datname = current_database()",
     [applicationName],
   );
   return rows[0]?.pid;
@@ -178,7 +178,7 @@ describe('runtime: the migration lock', function () {
         terminated = until('the revision to be sleeping', async () => {
           const rows = await sql<{ pid: number }>(
             url,
-            "select pid from pg_stat_activity where application_name = 'doomed-runner' and state = 'active' and query like '%pg_sleep%'",
+            "select pid from pg_stat_activity where datname = current_database() and application_name = 'doomed-runner' and state = 'active' and query like '%pg_sleep%'",
           );
           return rows[0]?.pid;
         }).then((pid) => sql(url, 'select pg_terminate_backend($1)', [pid]));
@@ -202,7 +202,7 @@ describe('runtime: the migration lock', function () {
     expect(await sql(url, 'select count(*)::int as n from t_a')).to.deep.equal([{ n: 0 }]);
     expect(await versionIds(url)).to.deep.equal([A]);
     expect(await advisoryLocks(url)).to.deep.equal([]);
-    expect(await sql(url, "select pid from pg_stat_activity where application_name = 'doomed-runner'")).to.deep.equal([]);
+    expect(await sql(url, "select pid from pg_stat_activity where datname = current_database() and application_name = 'doomed-runner'")).to.deep.equal([]);
 
     // a later run (the revision fixed) applies it
     const fixed = new MemoryRevisions([

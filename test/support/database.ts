@@ -100,6 +100,23 @@ export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatab
   };
 }
 
+/**
+ * Mocha global fixture, in the main process before any test file runs. In parallel mode (`npm test` runs the
+ * files in worker processes, one per core) the workers must share one server: without `DATABASE_URL`, the
+ * embedded server is started here and its URL handed to the workers through `DATABASE_URL` (they are forked
+ * after this fixture, with this process's environment). A serial run keeps acquiring the server lazily.
+ */
+export async function mochaGlobalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL || !runsInParallel()) return;
+  const server = await testServer();
+  process.env.DATABASE_URL = server.url;
+}
+
+/** Whether mocha was asked for `--parallel` (`-p`) on its command line. */
+function runsInParallel(): boolean {
+  return process.argv.some((arg) => arg === '--parallel' || arg === '-p');
+}
+
 /** Mocha global fixture: stops the embedded server (if one was started) after the whole run. */
 export async function mochaGlobalTeardown(): Promise<void> {
   const pending = serverPromise;
