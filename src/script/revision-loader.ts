@@ -3,6 +3,7 @@ import { displayPath } from './display-path';
 import { NoRevisionClassError, ScriptLoadError, ScriptModuleMismatchError, TsLoaderMissingError } from './errors';
 import type { RevisionHeader } from './header-reader';
 import { RUN_REVISION, Revision, revisionFieldOf } from './revision';
+import { canTranspile, requireTypeScript } from './typescript-module';
 
 /** What `loadRevision` needs: the file and the fields its text declares (a `RevisionScript`). */
 export interface LoadableRevision extends RevisionHeader {
@@ -30,8 +31,10 @@ export function isTsLoaderRegistered(): boolean {
  * after checking that the instance's fields equal what the file text declares.
  *
  * The class is the module's export that extends `Revision` (also one built on another copy of this
- * package); when several do, the one whose `revision` is the file's id. `.ts` files need a
- * TypeScript loader registered by the caller (ts-node); without one this throws
+ * package); when several do, the one whose `revision` is the file's id. A `.ts` file is transpiled
+ * without type-checking (`typescript`'s `transpileModule`, see `requireTypeScript`) whatever loader the
+ * process registered, so that a type-checking ts-node does not cost hundreds of milliseconds a revision;
+ * without the `typescript` package it needs a registered TypeScript loader, else this throws
  * `TsLoaderMissingError`. Other failures: `ScriptLoadError` (requiring or constructing threw),
  * `NoRevisionClassError`, `ScriptModuleMismatchError`.
  *
@@ -46,10 +49,11 @@ export function isTsLoaderRegistered(): boolean {
 export function loadRevision(script: LoadableRevision): Revision {
   const file = displayPath(script.path);
   const isTs = extname(script.path) === '.ts';
-  if (isTs && !isTsLoaderRegistered()) throw new TsLoaderMissingError(file);
+  const transpile = isTs && canTranspile(script.path);
+  if (isTs && !transpile && !isTsLoaderRegistered()) throw new TsLoaderMissingError(file);
   let exported: unknown;
   try {
-    exported = require(script.path);
+    exported = transpile ? requireTypeScript(script.path) : require(script.path);
   } catch (error) {
     throw new ScriptLoadError(file, error);
   }

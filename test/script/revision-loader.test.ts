@@ -6,7 +6,6 @@ import {
   RevisionStatementError,
   ScriptLoadError,
   ScriptModuleMismatchError,
-  TsLoaderMissingError,
 } from '../../src/script/errors';
 import { Revision } from '../../src/script/revision';
 import { isTsLoaderRegistered, loadRevision } from '../../src/script/revision-loader';
@@ -189,23 +188,48 @@ describe('script/revision-loader', () => {
     expect((err.cause as Error).message).to.equal('cannot start');
   });
 
-  it('a .ts revision without a TypeScript loader: TsLoaderMissingError saying what to do', () => {
-    const [script] = scriptsOf({ 'a.ts': revisionSource({ id: 'aaaa', importFrom: SCRIPT_MODULE }) });
+  it('a .ts revision without a TypeScript loader registered: transpiled with the installed typescript, and runs', async () => {
+    const [script] = scriptsOf({
+      'a.ts': revisionSource({ id: 'aaaa', importFrom: SCRIPT_MODULE, body: '    this.addSql(`create table "a" ("id" int)`);\n' }),
+    });
     const extensions = require.extensions;
     const tsLoader = extensions['.ts'];
     delete extensions['.ts'];
+    let revision: Revision;
     try {
       expect(isTsLoaderRegistered()).to.equal(false);
-      const err = thrown(() => loadRevision(script));
-      expect(err).to.be.instanceOf(TsLoaderMissingError);
-      expect(err.code).to.equal('SCRIPT_TS_LOADER_MISSING');
-      expect(err.message).to.contain('a.ts: cannot load a .ts revision: no TypeScript loader is registered');
-      expect(err.message).to.contain('ts-node');
-      expect(err.message).to.contain('compiled .js migrations folder');
+      revision = loadRevision(script);
     } finally {
       extensions['.ts'] = tsLoader;
     }
     expect(isTsLoaderRegistered()).to.equal(true);
+    const ctx = new RecordingContext();
+    await runRevision(revision, 'up', ctx);
+    expect(ctx.events).to.deep.equal(['create table "a" ("id" int)']);
+  });
+
+  it('a .ts revision is not type-checked at load time, whatever loader is registered (a type error loads)', async () => {
+    const [script] = scriptsOf({
+      'a.ts': revisionSource({
+        id: 'aaaa',
+        importFrom: SCRIPT_MODULE,
+        body: "    const count: number = 'not a number' as unknown as string as never;\n    const wrong: string = 42 as unknown as number;\n    this.addSql(`select ${String(count).length + String(wrong).length}`);\n",
+      }),
+    });
+    const revision = loadRevision(script);
+    const ctx = new RecordingContext();
+    await runRevision(revision, 'up', ctx);
+    expect(ctx.events).to.deep.equal(['select 14']);
+  });
+
+  it('a .ts revision with a syntax error: ScriptLoadError naming the file, line and column', () => {
+    const [script] = scriptsOf({
+      'a.ts': revisionSource({ id: 'aaaa', importFrom: SCRIPT_MODULE, body: '    this.addSql(`select 1`;\n' }),
+    });
+    const err = thrown(() => loadRevision(script));
+    expect(err).to.be.instanceOf(ScriptLoadError);
+    expect(err.code).to.equal('SCRIPT_LOAD');
+    expect(err.message).to.match(/a\.ts: cannot load the revision module: .*a\.ts:\d+:\d+: '\)' expected\.$/);
   });
 
   it('runs a revision built on another copy of this package (duck-typed, not instanceof)', async () => {
