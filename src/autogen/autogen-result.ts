@@ -7,6 +7,7 @@ import { enumStepCode, enumStepSql, enumSteps, isValueInsertion, removedValues }
 import { invertOperations } from './invert-operation';
 import { displayName } from './names';
 import type { Operation } from './operation';
+import { tsLineComment } from '../script/ts-source';
 import { renderMethodBody, type RenderedOperation } from './render-code';
 import { OperationSqlRenderer } from './render-sql';
 import { safetyNotesPerOperation, type SafetyNote } from './safety-notes';
@@ -81,7 +82,7 @@ async function renderMethod(
     const mapping = codeLiteral({ [example.values[0]]: keptNeighbour(operations, example) });
     preamble.push(
       '// Rows holding a value this method removes from an enum type stop it here, before anything changes.',
-      `// To convert such rows instead, say what each removed value becomes, e.g. ${example.mapVariable} = ${mapping} (docs/enums.md).`,
+      `// ${tsLineComment(`To convert such rows instead, say what each removed value becomes, e.g. ${example.mapVariable} = ${mapping} (docs/enums.md).`)}`,
     );
     for (const guard of guards) {
       preamble.push(`const ${guard.mapVariable}: Record<string, string> = ${codeLiteral(guard.map)};`);

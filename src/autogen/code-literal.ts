@@ -2,8 +2,10 @@
  * TypeScript source for plain data (strings, numbers, booleans, null, arrays, objects), as generated
  * revisions pass it to the `Revision` enum helpers: single-quoted strings (a template literal when the
  * string holds a `'`, as SQL defaults do), unquoted keys where they are identifiers, one line when it
- * fits, else one entry per line.
+ * fits, else one entry per line. Strings are written by `src/script/ts-source.ts`: every literal is
+ * on one line whatever the text holds.
  */
+import { tsPropertyKey, tsString } from '../script/ts-source';
 
 /** A value written as code by name (e.g. the `userRoleMap` variable) that stands for `value`. */
 export class CodeReference {
@@ -67,18 +69,10 @@ function oneLine(value: unknown): string {
   throw new TypeError(`cannot write ${typeof value} as code`);
 }
 
-/**
- * `'text'`, or a template literal when the text holds a `'` (SQL defaults and definitions) and no
- * other control character than newlines, which are written `\n` (so indenting the code cannot change
- * the value).
- */
 function stringLiteral(text: string): string {
-  if (text.includes("'") && !/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/.test(text)) {
-    return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${').replace(/\n/g, '\\n')}\``;
-  }
-  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  return tsString(text);
 }
 
 function key(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : stringLiteral(name);
+  return tsPropertyKey(name);
 }

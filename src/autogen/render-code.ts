@@ -1,3 +1,4 @@
+import { tsLineComment, tsTemplateLiteral } from '../script/ts-source';
 import { isValueInsertion } from './enum-steps';
 import type { Operation, OperationKind } from './operation';
 
@@ -95,13 +96,33 @@ export function renderMethodBody(items: readonly RenderedOperation[], preamble: 
 }
 
 function itemLines(item: RenderedOperation): string[] {
-  const lines = (item.comments ?? []).map((c) => `// ${c}`);
+  const lines = (item.comments ?? []).map((c) => `// ${tsLineComment(c)}`);
   if (item.code !== undefined) lines.push(...item.code);
-  else for (const sql of item.statements) lines.push(`this.addSql(${templateLiteral(sql)});`);
+  else for (const sql of item.statements) lines.push(...addSqlCode(sql));
   return lines;
 }
 
-/** A JS template literal whose value is exactly `text`. */
+/**
+ * The code that queues `sql`: `this.addSql(<literal>);` whose value is exactly `sql`. Every line of
+ * the code is whole: a statement of several lines is one literal per line, joined with `+`, so
+ * indenting the code (as `writeRevision` does) cannot change what reaches PostgreSQL. The literals
+ * are template literals (SQL is full of `'` and `"`) with backticks, `${` and backslashes escaped.
+ *
+ * @example
+ * ```ts
+ * addSqlCode(`comment on table "t" is 'a';`); // ["this.addSql(`comment on table \"t\" is 'a';`);"]
+ * addSqlCode('create table "t" (\n  "id" int\n);');
+ * // ['this.addSql(', '  `create table "t" (\\n` +', '  `  "id" int\\n` +', '  `);`,', ');']
+ * ```
+ */
+export function addSqlCode(sql: string): string[] {
+  const literal = tsTemplateLiteral;
+  const pieces = sql.split(/(?<=\n)/);
+  if (pieces.length === 1) return [`this.addSql(${literal(sql)});`];
+  return ['this.addSql(', ...pieces.map((piece, i) => `  ${literal(piece)}${i < pieces.length - 1 ? ' +' : ','}`), ');'];
+}
+
+/** A JS template literal whose value is exactly `text`, on one line (see `tsTemplateLiteral`). */
 export function templateLiteral(text: string): string {
-  return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+  return tsTemplateLiteral(text);
 }

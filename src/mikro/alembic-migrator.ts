@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type {
   IMigrator,
   MigrateOptions,
@@ -367,13 +367,10 @@ export class AlembicMigrator implements IMigrator {
       importFrom: this.options.importFrom,
       upBody: result?.upBody,
       downBody: result?.downBody,
+      notes: result?.notes.map(describeNote),
     });
     const notes = result?.notes ?? [];
-    let code = readFileSync(written.path, 'utf8');
-    if (notes.length > 0) {
-      code = withNotesInHeader(code, notes);
-      writeFileSync(written.path, code);
-    }
+    const code = readFileSync(written.path, 'utf8');
     if (options.path === undefined) this.refresh();
     this.log.info?.(`Created revision ${written.id} (${displayPath(written.path)}) on ${parents?.length ? parents.join(', ') : 'base'}`);
     for (const line of (result?.summary ?? '').split('\n').filter((l) => l.trim() !== '')) this.log.info?.(`  ${line}`);
@@ -752,17 +749,6 @@ function checkResult(result: AutogenResult, pending: readonly string[], compared
 }
 
 /** The file's header comment with the safety notes added after its `Create Date:` line. */
-function withNotesInHeader(text: string, notes: readonly AutogenSafetyNote[]): string {
-  const end = text.indexOf('\n */');
-  if (!text.startsWith('/**') || end < 0) return text;
-  const lines = [
-    ' *',
-    ' * Safety notes (autogenerate; review before upgrading):',
-    ...notes.map((n) => ` * - ${describeNote(n).replace(/\*\//g, '*\\/').replace(/\r?\n/g, ' ')}`),
-  ];
-  return `${text.slice(0, end)}\n${lines.join('\n')}${text.slice(end)}`;
-}
-
 function describeNote(note: AutogenSafetyNote): string {
   const where = note.table ? ` (${note.table}${note.column ? `.${note.column}` : ''})` : '';
   return `${note.code}${where}: ${note.message}`;

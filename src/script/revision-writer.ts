@@ -5,6 +5,7 @@ import { HeadRequiredError, InvalidRevisionIdError, NotAHeadError, NothingToMerg
 import { readRevisionHeader } from './header-reader';
 import { isValidRevisionId, newRevisionId, slugify } from './revision-id';
 import { isRevisionFileName } from './script-directory';
+import { isTsIdentifier, tsBlockCommentLine, tsBlockCommentLines, tsStringLiteral } from './ts-source';
 
 /** What a revision file says: the input of `renderRevision`. */
 export interface RevisionTemplate {
@@ -23,6 +24,8 @@ export interface RevisionTemplate {
   readonly downBody?: string;
   /** The module specifier `Revision` is imported from. Default `'mikro-orm-alembic'`. */
   readonly importFrom?: string;
+  /** Safety notes listed at the end of the header comment, one line each (autogenerate's). */
+  readonly notes?: readonly string[];
 }
 
 /** A rendered revision file. */
@@ -60,6 +63,8 @@ export interface WriteRevisionOptions extends WriteOptionsBase {
   readonly transactional?: boolean;
   readonly upBody?: string;
   readonly downBody?: string;
+  /** Safety notes listed in the header comment (see {@link RevisionTemplate.notes}). */
+  readonly notes?: readonly string[];
 }
 
 /** Options of `writeMerge`. */
@@ -107,10 +112,13 @@ export function renderRevision(template: RevisionTemplate): RenderedRevision {
   const className = revisionClassName(slug, id);
   const header = [
     '/**',
-    ...(message === '' ? [] : [...message.split(/\r?\n/).map((l) => ` * ${l.replace(/\*\//g, '*\\/')}`.trimEnd()), ' *']),
+    ...(message === '' ? [] : [...headerMessageLines(message).map((l) => ` * ${l}`.trimEnd()), ' *']),
     ` * Revision ID: ${id}`,
     ` * Revises:${downRevisions.length === 0 ? '' : ` ${downRevisions.join(', ')}`}`,
     ` * Create Date: ${createDate.toISOString().replace('T', ' ')}`,
+    ...(template.notes === undefined || template.notes.length === 0
+      ? []
+      : [' *', ' * Safety notes (autogenerate; review before upgrading):', ...template.notes.map((n) => ` * - ${tsBlockCommentLine(n)}`)]),
     ' */',
   ];
   const fields = [
@@ -172,6 +180,7 @@ export function writeRevision(options: WriteRevisionOptions): WrittenRevision {
     upBody: options.upBody,
     downBody: options.downBody,
     importFrom: options.importFrom,
+    notes: options.notes,
   });
 }
 
@@ -222,7 +231,8 @@ export function revisionClassName(slug: string, id: string): string {
     .split('_')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-  return /^[A-Za-z]/.test(pascal) ? `${pascal}_${id}` : `Revision_${id}`;
+  const name = `${pascal}_${id}`;
+  return /^[A-Za-z]/.test(pascal) && isTsIdentifier(name) ? name : `Revision_${id}`;
 }
 
 function parentsOf(options: WriteRevisionOptions): string[] {
@@ -285,5 +295,14 @@ function list(items: readonly string[]): string {
 }
 
 function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+  return tsStringLiteral(value);
+}
+
+/**
+ * The message's lines in the header comment: split at every line terminator, `*\/` and control
+ * characters escaped (`tsBlockCommentLines`), and a line that would read as a header key
+ * (`Revision ID:`, `Revises:`, `Create Date:`) written with `\:` so the reader keeps it in the message.
+ */
+function headerMessageLines(message: string): string[] {
+  return tsBlockCommentLines(message).map((line) => line.replace(/^(\s*(?:Revision ID|Revises|Create Date)\s*):/, '$1\\:'));
 }
