@@ -26,7 +26,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { acquireServer, createThrowawayDatabase, type AcquiredServer } from '../src/harness';
-import { binProject, buildCli, formatStats, machine, stats, tableName, tempDir, timeProcess, type Stats } from './support/bench-kit';
+import { binProject, buildCli, formatStats, machine, mikroMigrationFile, stats, tableName, tempDir, timeProcess, type Stats } from './support/bench-kit';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -79,14 +79,8 @@ function mikroProject(ts: boolean): string {
   }
   mkdirSync(join(dir, 'migrations'));
   for (let i = 0; i < N; i++) {
-    const stamp = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
-    const name = `Migration${stamp}_${String(i + 1).padStart(5, '0')}`;
-    const up = `this.addSql('create table "${tableName(i)}" (id int);');`;
-    const down = `this.addSql('drop table if exists "${tableName(i)}";');`;
-    const text = ts
-      ? `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n  override async up(): Promise<void> {\n    ${up}\n  }\n\n  override async down(): Promise<void> {\n    ${down}\n  }\n}\n`
-      : `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.${name} = void 0;\nconst migrations_1 = require("@mikro-orm/migrations");\nclass ${name} extends migrations_1.Migration {\n    async up() {\n        ${up}\n    }\n    async down() {\n        ${down}\n    }\n}\nexports.${name} = ${name};\n`;
-    writeFileSync(join(dir, 'migrations', `${name}.${ts ? 'ts' : 'js'}`), text);
+    const file = mikroMigrationFile(i, ts);
+    writeFileSync(join(dir, 'migrations', file.name), file.text);
   }
   return dir;
 }

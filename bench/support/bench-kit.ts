@@ -139,6 +139,21 @@ export class Create${id} extends Revision {
   return { name: `${id}_create_${table}.ts`, text };
 }
 
+/**
+ * The same change as a migration of MikroORM's own migrator (`@mikro-orm/migrations`), named as its
+ * `migration:create` names them: `.ts` as it writes them, or `.js` as tsc compiles them.
+ */
+export function mikroMigrationFile(i: number, ts: boolean): { name: string; text: string } {
+  const stamp = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+  const name = `Migration${stamp}_${String(i + 1).padStart(5, '0')}`;
+  const up = `this.addSql('create table "${tableName(i)}" (id int);');`;
+  const down = `this.addSql('drop table if exists "${tableName(i)}";');`;
+  const text = ts
+    ? `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${name} extends Migration {\n  override async up(): Promise<void> {\n    ${up}\n  }\n\n  override async down(): Promise<void> {\n    ${down}\n  }\n}\n`
+    : `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.${name} = void 0;\nconst migrations_1 = require("@mikro-orm/migrations");\nclass ${name} extends migrations_1.Migration {\n    async up() {\n        ${up}\n    }\n    async down() {\n        ${down}\n    }\n}\nexports.${name} = ${name};\n`;
+  return { name: `${name}.${ts ? 'ts' : 'js'}`, text };
+}
+
 /** The equivalent Alembic version file: `op.create_table` with one integer column. */
 export function alembicVersionFile(i: number): { name: string; text: string } {
   const id = revisionId(i);

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:startup`: the start-up of an app that upgrades its database when it starts, with 6 and with
+ * 200 pending revisions, in the three ways a TypeScript app runs, beside MikroORM's own migrator doing the
+ * same in the same run. Whole-process wall time, each run on a fresh database, rounds alternating the tools.
+ *
+ * - The app: `MikroORM.init()` then `orm.close()`. Ours: `extensions: [alembic({ upgradeOnInit: true })]`.
+ *   MikroORM's: `extensions: [Migrator]`, then `await orm.getMigrator().up()` (what its docs show).
+ * - Modes: `node -r ts-node/register app.ts` (ts-node type-checking, its default), `node -r
+ *   ts-node/register/transpile-only app.ts`, and `node dist/app.js` (app and migrations compiled by tsc).
+ * - The same change per revision: `create table "t_NNNNN" (id int)`.
+ *
+ * The server: DATABASE_URL when set, else an embedded PostgreSQL. BENCH_RUNS (default 3; type-checking with
+ * 200 revisions gets 1 run, it takes minutes), BENCH_COUNTS (default `6,200`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { acquireServer, createThrowawayDatabase } from '../src/harness';
+import { buildCli, formatStats, ROOT, machine, mikroMigrationFile, stats, tempDir, timeProcess, tsRevisionFile } from './support/bench-kit';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const COUNTS = (process.env.BENCH_COUNTS ?? '6,200').split(',').map(Number);
+
+type Tool = 'mikro-orm-alembic' | 'MikroORM migrator';
+type Mode = 'ts-node (type-check)' | 'ts-node transpile-only' | 'compiled JS';
+const MODES: readonly Mode[] = ['ts-node (type-check)', 'ts-node transpile-only', 'compiled JS'];
+const TOOLS: readonly Tool[] = ['mikro-orm-alembic', 'MikroORM migrator'];
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'commonjs',
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    outDir: 'dist',
+  },
+  include: ['app.ts', 'migrations/*.ts'],
+};
+
+/** The app's source: init (with the upgrade), then close. */
+function appSource(tool: Tool): string {
+  const lines =
+    tool === 'mikro-orm-alembic'
+      ? [
+          "import { MikroORM } from '@mikro-orm/postgresql';",
+          "import { alembic } from 'mikro-orm-alembic';",
+          '',
+          'async function main(): Promise<void> {',
+          '  const orm = await MikroORM.init({',
+          '    clientUrl: process.env.BENCH_URL,',
+          '    discovery: { warnWhenNoEntities: false },',
+          "    extensions: [alembic({ path: __filename.endsWith('.ts') ? 'migrations' : 'dist/migrations', upgradeOnInit: true })],",
+          '  });',
+          '  await orm.close();',
+          '}',
+        ]
+      : [
+          "import { MikroORM } from '@mikro-orm/postgresql';",
+          "import { Migrator } from '@mikro-orm/migrations';",
+          '',
+          'async function main(): Promise<void> {',
+          '  const ts = __filename.endsWith(\'.ts\');',
+          '  const orm = await MikroORM.init({',
+          '    clientUrl: process.env.BENCH_URL,',
+          '    discovery: { warnWhenNoEntities: false },',
+          '    extensions: [Migrator],',
+          "    migrations: { path: ts ? 'migrations' : 'dist/migrations', glob: ts ? '!(*.d).ts' : '!(*.d).js', snapshot: false },",
+          '  });',
+          '  await orm.getMigrator().up();',
+          '  await orm.close();',
+          '}',
+        ];
+  return [...lines, '', 'main().catch((error) => {', '  console.error(error);', '  process.exit(1);', '});', ''].join('\n');
+}
+
+/**
+ * Declarations next to the compiled bin's JavaScript (`buildCli()` emits none), so that tsc and a
+ * type-checking ts-node can type the app's and the revisions' `import ... from 'mikro-orm-alembic'`.
+ */
+function declareCli(): void {
+  const out = join(buildCli().dir, 'out');
+  const config = join(buildCli().dir, 'tsconfig.declarations.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.json'),
+      compilerOptions: { outDir: out, rootDir: ROOT, declaration: true, emitDeclarationOnly: true, sourceMap: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      include: [],
+      files: [join(ROOT, 'src/index.ts')],
+    }),
+  );
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc (declarations) failed:\n${tsc.stdout}${tsc.stderr}`);
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ name: 'mikro-orm-alembic', version: '0.0.0-bench', main: 'src/index.js', types: 'src/index.d.ts' }));
+}
+
+/** A project folder with the app, `n` revisions (or migrations), a tsconfig, and its compiled `dist/`. */
+function project(tool: Tool, n: number): string {
+  const dir = tempDir('bench-startup-');
+  symlinkSync(buildCli().nodeModules, join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-startup', private: true }));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  writeFileSync(join(dir, 'app.ts'), appSource(tool));
+  mkdirSync(join(dir, 'migrations'));
+  for (let i = 0; i < n; i++) {
+    const file = tool === 'mikro-orm-alembic' ? tsRevisionFile(i) : mikroMigrationFile(i, true);
+    writeFileSync(join(dir, 'migrations', file.name), file.text);
+  }
+  const tsc = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc failed in ${dir}:\n${tsc.stdout}${tsc.stderr}`);
+  return dir;
+}
+
+function argsFor(mode: Mode): string[] {
+  switch (mode) {
+    case 'ts-node (type-check)':
+      return ['-r', 'ts-node/register', 'app.ts'];
+    case 'ts-node transpile-only':
+      return ['-r', 'ts-node/register/transpile-only', 'app.ts'];
+    case 'compiled JS':
+      return ['dist/app.js'];
+  }
+}
+
+async function tablesIn(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query("select count(*) as n from pg_tables where tablename like 't\\_%'")).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await acquireServer();
+  process.stderr.write(`machine: ${machine()}; server: ${server.describe()}\n`);
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  delete env.TS_NODE_PROJECT;
+  delete env.TS_NODE_TRANSPILE_ONLY;
+
+  declareCli();
+  const rows: string[] = [];
+  for (const n of COUNTS) {
+    const dirs = new Map(TOOLS.map((tool) => [tool, project(tool, n)]));
+    for (const mode of MODES) {
+      const runs = mode === 'ts-node (type-check)' && n > 20 ? 1 : RUNS;
+      const times = new Map<Tool, number[]>(TOOLS.map((t) => [t, []]));
+      for (let round = 0; round < runs; round++) {
+        for (const tool of round % 2 === 0 ? TOOLS : [...TOOLS].reverse()) {
+          const db = await createThrowawayDatabase(server.url, { prefix: 'bench_startup' });
+          try {
+            const { ms } = timeProcess(process.execPath, argsFor(mode), { cwd: dirs.get(tool), env: { ...env, BENCH_URL: db.url } });
+            const applied = await tablesIn(db.url);
+            if (applied !== n) throw new Error(`${tool} (${mode}) applied ${applied} of ${n} revisions`);
+            times.get(tool)?.push(ms);
+          } finally {
+            await db.drop();
+          }
+        }
+      }
+      const ours = stats(times.get('mikro-orm-alembic') ?? []);
+      const theirs = stats(times.get('MikroORM migrator') ?? []);
+      const line = `| ${n} | ${mode} | ${formatStats(ours)} | ${formatStats(theirs)} | ${(ours.median / theirs.median).toFixed(2)}× |`;
+      process.stderr.write(`${line}\n`);
+      rows.push(line);
+    }
+  }
+  process.stdout.write(
+    [
+      '',
+      `start-up with upgrade, median (min–max) of ${RUNS} runs (1 for type-checking with more than 20 revisions)`,
+      '| revisions | mode | mikro-orm-alembic (upgradeOnInit) | MikroORM migrator (init + up()) | ours / theirs |',
+      '|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+  await server.release();
+}
+
+void (main as () => Promise<void>)().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
