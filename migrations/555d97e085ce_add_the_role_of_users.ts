@@ -15,7 +15,7 @@ export class AddTheRoleOfUsers_555d97e085ce extends Revision {
 
   override async up(): Promise<void> {
     // create enum types
-    this.addSql(`create type "user_role" as enum ('super_user', 'admin', 'user');`);
+    this.createEnum('user_role', ['super_user', 'admin', 'user']);
 
     // add columns
     this.addSql(`alter table "users" add column "role" "user_role" not null default 'user';`);
@@ -26,6 +26,6 @@ export class AddTheRoleOfUsers_555d97e085ce extends Revision {
     this.addSql(`alter table "users" drop column "role";`);
 
     // drop enum types
-    this.addSql(`drop type "user_role";`);
+    this.dropEnum('user_role');
   }
 }

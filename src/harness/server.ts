@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { describeDatabaseUrl, parseDatabaseUrl } from './database-url';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 import { DATABASE_URL_HINT, HarnessConfigError } from './errors';
@@ -71,7 +72,7 @@ export async function acquireServer(options: AcquireServerOptions = {}): Promise
     );
   }
   const embedded = await startEmbeddedServer({ dataDir: options.persistentDir, log: options.log });
-  const where = embedded.temporary ? '' : ` (data in ${embedded.dataDir})`;
+  const where = embedded.temporary ? '' : ` (data in ${shownPath(embedded.dataDir)})`;
   return Object.freeze({
     url: embedded.url,
     source: 'embedded' as const,
@@ -79,4 +80,10 @@ export async function acquireServer(options: AcquireServerOptions = {}): Promise
     describe: () => `embedded PostgreSQL ${embedded.version} on ${embedded.host}:${embedded.port}${where}`,
     release: () => embedded.stop(),
   });
+}
+
+/** A folder as messages show it: relative to the working directory when inside it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
