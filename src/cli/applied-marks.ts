@@ -1,4 +1,7 @@
 import type { ClientConfig } from 'pg';
+import { diagnoseRecordedHistory } from '../graph/recorded-history';
+import { describeRecordedHistory } from '../runtime/errors';
+import type { AppliedRevision } from '../runtime/version-table';
 import type { CliProject } from './cli-project';
 import type { Output } from './output';
 import type { AppliedMarks } from './revision-format';
@@ -25,12 +28,16 @@ export async function readAppliedMarks(project: CliProject, mode: 'required' | '
   if (connection === null) return null;
   const graph = project.graph;
   let ids: string[];
+  let rows: readonly AppliedRevision[];
+  let table: string;
   try {
     const overrides =
       mode === 'optional'
         ? { connection: withConnectTimeout(connection) }
         : {};
-    const rows = await project.runtime(overrides).appliedRevisions();
+    const runtime = project.runtime(overrides);
+    table = String(runtime.versionTable);
+    rows = await runtime.appliedRevisions();
     ids = rows.map((r) => r.id);
   } catch (error) {
     if (mode === 'required') throw error;
@@ -40,7 +47,9 @@ export async function readAppliedMarks(project: CliProject, mode: 'required' | '
   const unknown = ids.filter((id) => !graph.has(id));
   if (unknown.length > 0) output.warn(`the database has applied revision(s) with no file: ${unknown.join(', ')}`);
   const applied = new Set(ids.filter((id) => graph.has(id)));
-  return Object.freeze({ applied, current: new Set(graph.currentHeads(applied)) });
+  const history = diagnoseRecordedHistory(graph, applied);
+  if (!history.consistent) output.warn(describeRecordedHistory(table, history, rows, 'read'));
+  return Object.freeze({ applied, current: new Set(history.heads) });
 }
 
 function withConnectTimeout(connection: string | ClientConfig): ClientConfig {

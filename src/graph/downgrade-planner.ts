@@ -7,6 +7,11 @@ import { BASE, NONE, type Ref, type TargetResolver } from './target-resolver';
 export interface DowngradeTarget {
   readonly branch: string | null;
   readonly revision: Ref;
+  /**
+   * For `-N` and `label@-N` (relative to the database): the current revision the walk started from and
+   * N. Such a downgrade must run exactly the N revisions walked, never more.
+   */
+  readonly relative?: { readonly start: number; readonly steps: number };
 }
 
 /**
@@ -62,7 +67,10 @@ export function parseDowngradeTarget(
         throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `'${target}': nothing is applied, so there is nothing to downgrade`, [target]);
       }
       if (new Set(current).size > 1) {
-        warnings.push(`downgrade ${target} from several heads (${current.join(', ')}) is ambiguous: only ${current[0]}'s branch moves; name the branch ('<branch>@${match[3]}')`);
+        warnings.push(
+          `downgrade ${target} from several heads (${current.join(', ')}) is ambiguous: only ${current[0]}'s line moves; ` +
+            `to choose, type ${current.map((h) => `\`${h}@${match[3]}\``).join(' or ')}`,
+        );
       }
       symbol = current[0];
       branch = symbol;
@@ -73,7 +81,7 @@ export function parseDowngradeTarget(
   if (rev === NONE) {
     throw new RevisionGraphError('RELATIVE_OUT_OF_RANGE', `Relative revision ${match[3]} goes below the base: fewer than ${-relative} revisions are applied on that line`, [target]);
   }
-  return { branch, revision: rev };
+  return fromDatabase && start >= 0 ? { branch, revision: rev, relative: { start, steps: -relative } } : { branch, revision: rev };
 }
 
 /**
@@ -96,6 +104,7 @@ export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: read
   const active = new Uint8Array(g.size);
   for (const x of g.ancestors(heads, true)) active[x] = 1;
   const drop = g.descendants(roots, true).filter((x) => active[x]);
+  if (parsed.relative) checkRelativeDowngrade(g, parsed.relative, drop, heads, rev, target);
   if (rev !== NONE && drop.length === 0 && !heads.includes(rev)) {
     throw new RevisionGraphError(
       'NOT_AN_ANCESTOR',
@@ -104,6 +113,41 @@ export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: read
     );
   }
   return { drop, heads };
+}
+
+/**
+ * A downgrade relative to the database (`-N`, `label@-N`) runs exactly the N revisions its walk went
+ * down through, never more: when other applied revisions build on them (a branch that forks above the
+ * destination, a revision that depends on one of them), Alembic would silently take those down too;
+ * here it is refused, naming them and the explicit commands that would do it.
+ */
+function checkRelativeDowngrade(
+  g: GraphIndex,
+  relative: { start: number; steps: number },
+  drop: readonly number[],
+  heads: readonly number[],
+  rev: Ref,
+  target: string,
+): void {
+  const walked = new Set<number>();
+  let at = relative.start;
+  for (let k = 0; k < relative.steps && at >= 0; k++) {
+    walked.add(at);
+    at = g.down[at].length === 1 ? g.down[at][0] : -1;
+  }
+  const extra = drop.filter((x) => !walked.has(x));
+  if (extra.length === 0) return;
+  const names = extra.map((x) => g.ids[x]);
+  const destination = rev >= 0 ? g.ids[rev] : 'base';
+  const first = extra.filter((x) => heads.includes(x)).map((x) => `\`downgrade ${g.ids[x]}@-1\``);
+  throw new RevisionGraphError(
+    'RELATIVE_DOWNGRADE_TOO_WIDE',
+    `downgrade ${target} would run ${drop.length} downgrades, not ${relative.steps}: ${names.join(', ')} ` +
+      `${names.length > 1 ? 'build' : 'builds'} on the revisions it walks down through and would have to be downgraded too. ` +
+      `Downgrade ${names.length > 1 ? 'those' : 'it'} first${first.length > 0 ? ` (${first.join(', ')})` : ''}, ` +
+      `or name the destination to take them all down: \`downgrade ${destination}\``,
+    [target, ...names],
+  );
 }
 
 /** Alembic's `_get_all_current`: the current revisions plus their ancestors, reduced to branch tips. */

@@ -154,6 +154,7 @@ export class RevisionGraph {
    * ```
    */
   planUpgrade(current: readonly string[], target: string): MigrationPlan {
+    this.checkCurrent(current);
     const { needs, targets } = collectUpgrade(this.g, this.r, target, current, { inclusive: false, implicitBase: true, noOverwalk: true });
     const order = parentsFirst(this.g, needs, targets);
     const applied = this.appliedSet(current);
@@ -172,6 +173,7 @@ export class RevisionGraph {
    * ```
    */
   planDowngrade(current: readonly string[], target: string): MigrationPlan {
+    this.checkCurrent(current);
     const warnings: string[] = [];
     const parsed = parseDowngradeTarget(this.g, this.r, current, target, warnings);
     const { drop, heads } = collectDowngrade(this.g, this.r, current, parsed, target);
@@ -194,6 +196,7 @@ export class RevisionGraph {
    * ```
    */
   planExactly(current: readonly string[], direction: 'up' | 'down', ids: readonly string[]): MigrationPlan {
+    this.checkCurrent(current);
     const g = this.g;
     const chosen = [...new Set(ids.map((id) => this.index(id)))];
     const inSet = new Uint8Array(g.size);
@@ -276,6 +279,31 @@ export class RevisionGraph {
     const start = ids.map((id) => this.index(id));
     const all = this.g.ancestors(start, true);
     return Object.freeze(parentsFirst(this.g, all, start).map((x) => this.g.ids[x]));
+  }
+
+  /**
+   * Current heads never overlap: one that is an ancestor of another means the applied set they were
+   * read from has a gap (see `diagnoseRecordedHistory`), and no plan from it can be trusted.
+   */
+  private checkCurrent(current: readonly string[]): void {
+    if (current.length < 2) return;
+    const revs = [...new Set(this.r.resolveEach(current).filter((x) => x >= 0))];
+    if (revs.length < 2) return;
+    const g = this.g;
+    const starts: number[] = [];
+    for (const x of revs) starts.push(...g.parents[x]);
+    const below = new Uint8Array(g.size);
+    for (const x of g.collect(starts, g.parents)) below[x] = 1;
+    const inner = revs.find((x) => below[x]);
+    if (inner === undefined) return;
+    const outer = revs.find((x) => x !== inner && g.reaches(x, inner, g.parents))!;
+    throw new RevisionGraphError(
+      'OVERLAPPING_HEADS',
+      `The current heads ${current.join(', ')} contradict each other: ${g.ids[inner]} is an ancestor of ${g.ids[outer]}, ` +
+        `so a revision between them is not recorded as applied (a gap in the version table); repair it with \`stamp ${g.ids[outer]}\` ` +
+        'if the revisions between them are in fact applied',
+      [g.ids[inner], g.ids[outer]],
+    );
   }
 
   private plan(direction: 'up' | 'down', order: readonly number[], applied: Uint8Array, warnings: readonly string[]): MigrationPlan {

@@ -164,13 +164,38 @@ export class TargetResolver {
         if (children.length === 0) children = [BASE];
       }
       if (children.length === 0) return noOverwalk ? NONE : initial;
-      if (children.length > 1) {
-        const names = children.map((c) => (c >= 0 ? this.g.ids[c] : 'base'));
-        throw new RevisionGraphError('AMBIGUOUS_WALK', `Ambiguous walk: ${steps > 0 ? 'several revisions follow' : 'several revisions precede'} ${initial >= 0 ? this.g.ids[initial] : 'base'} (${names.join(', ')}); name the branch`, names);
-      }
+      if (children.length > 1) throw this.ambiguousWalk(initial, children, steps > 0);
       initial = children[0];
     }
     return initial;
+  }
+
+  /**
+   * Walking met a branch point (up) or a merge point (down): the error says what to type instead,
+   * since a relative step cannot choose: the revisions themselves, or (up) `<label>@+1` when the
+   * branches carry labels, or a label to add when they do not.
+   */
+  private ambiguousWalk(from: Ref, candidates: readonly Ref[], up: boolean): RevisionGraphError {
+    const names = candidates.map((c) => (c >= 0 ? this.g.ids[c] : 'base'));
+    const at = from >= 0 ? this.g.ids[from] : 'base';
+    const each = (verb: string) => names.map((n) => `\`${verb} ${n}\``).join(' or ');
+    let message: string;
+    if (!up) {
+      message =
+        `Ambiguous walk: ${at} is a merge point of ${names.join(', ')}, so no single revision is one step below it ` +
+        `(and \`<id>@-1\` walks from the same merge). Name the revision to go down to instead: ${each('downgrade')} ` +
+        `(each takes down the applied revisions built on the one named, ${at} among them, and keeps that revision and the other parent's line)`;
+    } else {
+      const labels = candidates.map((c) => (c >= 0 ? [...this.g.effectiveLabels(c)] : []));
+      const labelled = labels.every((l) => l.length > 0);
+      const byLabel = labelled ? labels.map((l) => `\`upgrade ${l[0]}@+1\``).join(' or ') : undefined;
+      message =
+        `Ambiguous walk: several revisions follow ${at} (${names.join(', ')}). Name the revision instead: ${each('upgrade')}` +
+        (byLabel
+          ? `, or walk one branch by its label: ${byLabel}`
+          : `, or give each branch a label (branch_labels in the first revision of the branch) and walk it with \`<label>@+1\``);
+    }
+    return new RevisionGraphError('AMBIGUOUS_WALK', message, names);
   }
 
   /** Name of a ref for messages. */

@@ -9,7 +9,7 @@ import type {
   UmzugMigration,
 } from '@mikro-orm/core';
 import type { RevisionGraph } from '../graph/revision-graph';
-import { checkAppliedState } from '../runtime/applied-state';
+import { readAppliedState } from '../runtime/applied-state';
 import { MigrationEnvironment, type EnvironmentOptions } from '../runtime/migration-environment';
 import type { CurrentState, MigrationResult, MigrationRuntime, RunOptions, RuntimeLog } from '../runtime/migration-runtime';
 import type { StampResult } from '../runtime/stamp';
@@ -715,7 +715,7 @@ export class AlembicMigrator implements IMigrator {
     const db = ormQueryable(this.orm);
     const table = new VersionTable(this.options.versionTable);
     if (!(await table.exists(db))) return [];
-    const state = checkAppliedState(await table.read(db), env.graph, env.source, { strict: this.options.strict });
+    const state = await readAppliedState(db, table, env.graph, env.source, { strict: this.options.strict });
     for (const warning of state.warnings) this.log.warn?.(warning);
     return state.heads;
   }

@@ -1,5 +1,13 @@
+import { diagnoseRecordedHistory, type RecordedHistoryDiagnosis } from '../graph/recorded-history';
 import type { RevisionGraph } from '../graph/revision-graph';
-import { describeMismatch, MissingRevisionFileError, RevisionEditedError, type ChecksumMismatch } from './errors';
+import {
+  describeMismatch,
+  describeRecordedHistory,
+  MissingRevisionFileError,
+  RecordedHistoryError,
+  RevisionEditedError,
+  type ChecksumMismatch,
+} from './errors';
 import type { RevisionSource } from './revision-source';
 import type { AppliedRevision, Queryable, VersionTable } from './version-table';
 
@@ -13,7 +21,9 @@ export interface AppliedState {
   readonly heads: readonly string[];
   /** Applied revisions whose file changed since (empty with `strict`, which throws instead). */
   readonly mismatches: readonly ChecksumMismatch[];
-  /** Human-readable warnings (edited files, ancestors not recorded). */
+  /** How the recorded set compares with the graph (a gap: a recorded revision whose ancestor is not recorded). */
+  readonly history: RecordedHistoryDiagnosis;
+  /** Human-readable warnings (edited files, the diagnosis of a recorded history that contradicts the graph). */
   readonly warnings: readonly string[];
 }
 
@@ -21,6 +31,12 @@ export interface AppliedState {
 export interface CheckAppliedOptions {
   /** Edited files are an error ({@link RevisionEditedError}) instead of a warning. */
   readonly strict?: boolean;
+  /**
+   * For a command that runs revisions: a recorded history that contradicts the graph is an error
+   * ({@link RecordedHistoryError}) instead of a warning. `stamp`, the repair, and read-only commands
+   * leave it unset.
+   */
+  readonly writing?: boolean;
 }
 
 /**
@@ -29,7 +45,8 @@ export interface CheckAppliedOptions {
  * - a recorded revision with no file → {@link MissingRevisionFileError} naming it;
  * - a recorded revision whose file's checksum changed → a warning, or {@link RevisionEditedError}
  *   with `strict`;
- * - an ancestor of an applied revision that is not recorded → a warning (the table was edited by hand).
+ * - an ancestor of an applied revision that is not recorded (the table was edited by hand, a partial
+ *   restore) → {@link RecordedHistoryError} with `writing`, else a warning with the same diagnosis.
  *
  * @example
  * ```ts
@@ -58,20 +75,18 @@ export function checkAppliedState(
   if (mismatches.length > 0 && options.strict) throw new RevisionEditedError(mismatches);
 
   const ids = new Set(rows.map((r) => r.id));
-  const heads = graph.currentHeads(ids);
+  const history = diagnoseRecordedHistory(graph, ids);
+  const table = options.table ?? 'the version table';
+  if (!history.consistent && options.writing) throw new RecordedHistoryError(table, history, rows);
   const warnings = mismatches.map(describeMismatch);
-  const unrecorded = graph.ancestry(heads).filter((id) => !ids.has(id));
-  if (unrecorded.length > 0) {
-    warnings.push(
-      `Revision(s) ${unrecorded.join(', ')} are ancestors of applied revisions but are not recorded as applied ` +
-        '(the version table was changed by hand?); they are treated as applied',
-    );
-  }
+  if (!history.consistent) warnings.push(describeRecordedHistory(table, history, rows, 'read'));
+  const heads = history.heads;
   return Object.freeze({
     rows: Object.freeze([...rows]),
     ids,
     heads,
     mismatches: Object.freeze(mismatches),
+    history,
     warnings: Object.freeze(warnings),
   });
 }

@@ -1,4 +1,5 @@
 import { AlembicError } from '../errors';
+import type { RecordedHistoryDiagnosis, RecordedHistoryGap } from '../graph/recorded-history';
 
 /** Who holds the migration lock, as far as `pg_locks` / `pg_stat_activity` let us see. */
 export interface LockHolder {
@@ -210,6 +211,91 @@ export class MissingRevisionFileError extends AlembicError {
     );
     this.revisions = Object.freeze(missing.map((m) => m.id));
   }
+}
+
+/**
+ * The version table contradicts the revision graph: a recorded revision whose ancestor (down revision
+ * or dependency) is not recorded, e.g. a row deleted by hand or a restore from a partial backup. Every
+ * writing command (upgrade, downgrade, `migration:up`/`down`, upgrade on init) refuses before it runs
+ * anything, because what it would run cannot be trusted; `stamp` stays allowed, since it is the repair.
+ * Code `INCONSISTENT_HISTORY`. The message shows the recorded rows, what is inconsistent and the exact
+ * `stamp` command that records the missing ancestors ({@link repairCommand}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.downgrade('-1');
+ * } catch (e) {
+ *   if (e instanceof RecordedHistoryError) console.error(e.gaps, e.repairCommand);
+ * }
+ * ```
+ */
+export class RecordedHistoryError extends AlembicError {
+  /** The version table, as `schema.name`. */
+  readonly table: string;
+  /** The recorded heads with unrecorded ancestors, and those ancestors. */
+  readonly gaps: readonly RecordedHistoryGap[];
+  /** The revisions to stamp (their ancestry is then recorded, nothing removed). */
+  readonly stampTargets: readonly string[];
+  /** The command that repairs the table: `npx mikro-orm-alembic stamp <heads>`. */
+  readonly repairCommand: string;
+
+  constructor(table: string, diagnosis: RecordedHistoryDiagnosis, rows: readonly AppliedRevisionRow[]) {
+    super('INCONSISTENT_HISTORY', describeRecordedHistory(table, diagnosis, rows, 'refused'));
+    this.table = table;
+    this.gaps = diagnosis.gaps;
+    this.stampTargets = diagnosis.heads;
+    this.repairCommand = stampCommand(diagnosis);
+  }
+}
+
+/** What a version-table row needs for {@link describeRecordedHistory}. */
+export interface AppliedRevisionRow {
+  readonly id: string;
+  readonly appliedAt: Date;
+  readonly durationMs: number | null;
+  readonly fileName: string | null;
+}
+
+/** `npx mikro-orm-alembic stamp <heads>` for a diagnosis (`stamp base` when nothing known is recorded). */
+export function stampCommand(diagnosis: RecordedHistoryDiagnosis): string {
+  return `npx mikro-orm-alembic stamp ${diagnosis.heads.length === 0 ? 'base' : diagnosis.heads.join(' ')}`;
+}
+
+/**
+ * The diagnosis of a version table that contradicts the graph, as the error (`refused`) or as the
+ * warning of a read-only command (`read`): the gaps, the recorded rows, and the repair.
+ */
+export function describeRecordedHistory(
+  table: string,
+  diagnosis: RecordedHistoryDiagnosis,
+  rows: readonly AppliedRevisionRow[],
+  mode: 'refused' | 'read',
+): string {
+  const lines = [
+    mode === 'refused'
+      ? `The version table ${table} contradicts the revision graph, so nothing was run and nothing was changed:`
+      : `The version table ${table} contradicts the revision graph; upgrade and downgrade refuse to run until it is repaired:`,
+  ];
+  for (const gap of diagnosis.gaps) {
+    const n = gap.missing.length;
+    lines.push(`  ${gap.revision} is recorded as applied, but its ancestor${n > 1 ? 's' : ''} ${gap.missing.join(', ')} ${n > 1 ? 'are' : 'is'} not`);
+  }
+  lines.push('Recorded rows (oldest first):');
+  for (const row of rows) {
+    const took = row.durationMs === null ? 'stamped' : `${row.durationMs} ms`;
+    lines.push(`  ${row.id}  ${row.appliedAt.toISOString()}  ${took}${row.fileName ? `  ${row.fileName}` : ''}`);
+  }
+  const missing = diagnosis.unrecorded;
+  const many = missing.length > 1;
+  lines.push(
+    `If ${missing.join(', ')} ${many ? 'are' : 'is'} in fact applied (${many ? 'their rows were' : 'its row was'} deleted or lost), ` +
+      'record the missing rows without running anything (with the same --config/--url options as this command):',
+    `  ${stampCommand(diagnosis)}`,
+    `If the changes of ${missing.join(', ')} are really missing from the database, restore the database from a backup ` +
+      `(or apply ${many ? 'their' : 'its'} up() by hand) before that stamp.`,
+  );
+  return lines.join('\n');
 }
 
 /** One applied revision whose file changed after it was applied. */

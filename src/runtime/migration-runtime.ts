@@ -251,7 +251,8 @@ export class MigrationRuntime {
   private async migrate(direction: 'up' | 'down', target: string | ((heads: readonly string[]) => MigrationPlan), options: RunOptions): Promise<MigrationResult> {
     const { graph, source, log } = this.options;
     return this.locked(async (channel) => {
-      const state = await this.readState(channel);
+      // a recorded history that contradicts the graph is refused here, before anything is planned
+      const state = await this.readState(channel, true);
       const plan =
         typeof target === 'function' ? target(state.heads) : direction === 'up' ? graph.planUpgrade(state.heads, target) : graph.planDowngrade(state.heads, target);
       const warnings = [...state.warnings, ...plan.warnings];
@@ -285,9 +286,9 @@ export class MigrationRuntime {
     });
   }
 
-  private async readState(channel: PgChannel): Promise<AppliedState> {
+  private async readState(channel: PgChannel, writing = false): Promise<AppliedState> {
     const { graph, source, strict } = this.options;
-    const state = await readAppliedState(channel, this.versionTable, graph, source, { strict });
+    const state = await readAppliedState(channel, this.versionTable, graph, source, { strict, writing });
     for (const warning of state.warnings) this.options.log?.warn?.(warning);
     return state;
   }

@@ -40,6 +40,18 @@ export interface Queryable {
 /** Milliseconds the server has spent on the current message so far (an integer). */
 const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer';
 
+/** What `pg_class.relkind` calls the relations that are not tables. */
+const RELATION_KINDS: Readonly<Record<string, string>> = {
+  v: 'a view',
+  m: 'a materialized view',
+  f: 'a foreign table',
+  S: 'a sequence',
+  i: 'an index',
+  I: 'a partitioned index',
+  c: 'a composite type',
+  t: 'a TOAST table',
+};
+
 /** The default table name. */
 export const DEFAULT_VERSION_TABLE = 'mikro_orm_alembic_version';
 
@@ -97,13 +109,18 @@ export class VersionTable {
     ].join('\n');
   }
 
-  /** One round trip telling whether the schema and the table exist (columns `schema_exists`, `table_exists`). */
+  /**
+   * One round trip telling whether the schema and the table exist (columns `schema_exists`,
+   * `table_exists`), and what kind of relation holds the name (`relkind`, `null` when none).
+   */
   existsSql(): { sql: string; params: unknown[] } {
     return {
       sql:
         'select exists (select 1 from pg_namespace where nspname = $1) as schema_exists, ' +
-        'exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace ' +
-        "where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p')) as table_exists",
+        "coalesce((select c.relkind in ('r', 'p') from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+        'where n.nspname = $1 and c.relname = $2), false) as table_exists, ' +
+        '(select c.relkind::text from pg_class c join pg_namespace n on n.oid = c.relnamespace ' +
+        'where n.nspname = $1 and c.relname = $2) as relkind',
       params: [this.schema, this.name],
     };
   }
@@ -112,17 +129,31 @@ export class VersionTable {
   async ensure(db: Queryable): Promise<void> {
     const { sql, params } = this.existsSql();
     const [state] = await db.query(sql, params);
-    if (state?.table_exists === true) return;
+    if (this.checkKind(state)) return;
     const statements = state?.schema_exists === true ? [] : [this.createSchemaSql()];
     statements.push(this.createTableSql());
     await db.query(statements.join(';\n'));
   }
 
-  /** Whether the table exists (no DDL; for read-only commands). */
+  /**
+   * Whether the table exists (no DDL; for read-only commands). Something else under its name (a view,
+   * a sequence, ...) is a {@link VersionTableInvalidError}, as it is for writing commands.
+   */
   async exists(db: Queryable): Promise<boolean> {
     const { sql, params } = this.existsSql();
     const [state] = await db.query(sql, params);
-    return state?.table_exists === true;
+    return this.checkKind(state);
+  }
+
+  /** True for a table, false for nothing; anything else under the name is refused. */
+  private checkKind(state: Record<string, unknown> | undefined): boolean {
+    if (state?.table_exists === true) return true;
+    const kind = state?.relkind;
+    if (typeof kind === 'string' && kind !== '') {
+      const what = RELATION_KINDS[kind] ?? `a relation of kind '${kind}'`;
+      throw new VersionTableInvalidError(String(this), new Error(`${String(this)} is ${what}, not a table`));
+    }
+    return false;
   }
 
   /** The applied revisions, oldest first. A table without our columns → {@link VersionTableInvalidError}. */

@@ -61,6 +61,7 @@ const CATEGORY: Record<string, string> = {
   AMBIGUOUS_WALK: 'RevisionError',
   AMBIGUOUS_UPGRADE: 'RevisionError',
   OVERLAPPING_REVISIONS: 'RevisionError',
+  OVERLAPPING_HEADS: 'RevisionError',
   INVALID_DOWNGRADE_TARGET: 'RevisionError',
   NOT_AN_ANCESTOR: 'RangeNotAncestorError',
   WALKED_PAST_END: 'AssertionError', // Alembic: a bare AssertionError
@@ -78,7 +79,9 @@ type Deliberate =
   | 'antichain-heads'
   | 'no-head-maintainer-crash'
   | 'no-history-walk-crash'
-  | 'overlap-detected';
+  | 'overlap-detected'
+  | 'relative-downgrade-bounded'
+  | 'overlapping-heads-refused';
 
 interface Outcome { ok: boolean; deliberate?: Deliberate; detail?: string }
 
@@ -188,6 +191,19 @@ function compare(q: Query, got: ReturnType<typeof runQuery>, order: ConstraintOr
   // revisions a relative history bound (`-2:`) stands for; it then asserts later. We report the overlap.
   if (q.op === 'history' && got.error?.code === 'OVERLAPPING_REVISIONS' && expectations.every((ex) => ex.error_class === 'AssertionError')) {
     return { ok: true, deliberate: 'overlap-detected' };
+  }
+  // `-N` never runs more than N downgrades: where Alembic also takes down revisions that build on the
+  // ones walked (other branches, dependents), we refuse and say what to type instead.
+  if (q.op === 'downgrade' && got.error?.code === 'RELATIVE_DOWNGRADE_TOO_WIDE') {
+    const steps = Number(/-(\d+)$/.exec(q.target!)?.[1]);
+    if (expectations.every((ex) => ex.order !== undefined && ex.order.length > steps)) return { ok: true, deliberate: 'relative-downgrade-bounded' };
+    detail = `refused ${q.target} although Alembic's plan has at most ${steps} revisions`;
+  }
+  // current heads where one is an ancestor of another are a corrupt version table: refused, not planned from
+  if (got.error?.code === 'OVERLAPPING_HEADS') {
+    const current = q.current ?? [];
+    if (current.some((a) => current.some((b) => a !== b && order.ancestors(b).has(a)))) return { ok: true, deliberate: 'overlapping-heads-refused' };
+    detail = `OVERLAPPING_HEADS for [${current.join(' ')}], which do not overlap`;
   }
   return { ok: false, detail };
 }

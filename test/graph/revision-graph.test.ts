@@ -134,6 +134,56 @@ describe('RevisionGraph', function () {
       expect(plain.warnings).to.have.length(1);
     });
 
+    it('downgrade -1 at a merge point says what to type: each parent, which does run only the merge (issue 18)', function () {
+      const g = new RevisionGraph(merged);
+      const e = planError(() => g.planDowngrade(['d4'], '-1'));
+      expect(e.code).to.equal('AMBIGUOUS_WALK');
+      expect(e.message).to.contain('d4 is a merge point of b2, c3').and.to.contain('`downgrade b2` or `downgrade c3`');
+      for (const parent of ['b2', 'c3']) expect(g.planDowngrade(['d4'], parent).revisions).to.deep.equal(['d4']);
+      // <id>@-1 cannot choose either, as the message says
+      expect(planError(() => g.planDowngrade(['d4'], 'b2@-1')).code).to.equal('AMBIGUOUS_WALK');
+      // and +1 at a branch point names the revisions and the labels to walk by
+      const up = planError(() => new RevisionGraph(branched).planUpgrade(['a1'], '+1'));
+      expect(up.message).to.contain('`upgrade b2` or `upgrade c3`').and.to.contain('<label>@+1');
+      const labelled = new RevisionGraph([rev('a1'), rev('b2', ['a1'], { branchLabels: ['billing'] }), rev('c3', ['a1'], { branchLabels: ['audit'] })]);
+      expect(planError(() => labelled.planUpgrade(['a1'], '+1')).message).to.contain('`upgrade billing@+1` or `upgrade audit@+1`');
+      expect(labelled.planUpgrade(['a1'], 'billing@+1').revisions).to.deep.equal(['b2']);
+    });
+
+    it('-N from several heads names the `<id>@-N` to type', function () {
+      const g = new RevisionGraph(branched);
+      const plain = g.planDowngrade(['c3', 'b2'], '-1');
+      expect(plain.warnings[0]).to.contain('`c3@-1` or `b2@-1`');
+      expect(g.planDowngrade(['c3', 'b2'], 'b2@-1').revisions).to.deep.equal(['b2']);
+    });
+
+    it('a relative downgrade never runs more revisions than it says (issue 17)', function () {
+      // a1 <- b2 <- c3 ; b2 <- e5 (another branch on b2) ; x6 depends on c3
+      const g = new RevisionGraph([rev('a1'), rev('b2', ['a1']), rev('c3', ['b2']), rev('e5', ['b2']), rev('x6', ['a1'], { dependsOn: ['c3'] })]);
+      expect(g.planDowngrade(['c3', 'e5'], 'c3@-1').revisions).to.deep.equal(['c3']);
+      const wide = planError(() => g.planDowngrade(['c3', 'e5'], 'c3@-2'));
+      expect(wide.code).to.equal('RELATIVE_DOWNGRADE_TOO_WIDE');
+      expect(wide.message).to.contain('would run 3 downgrades, not 2').and.to.contain('e5').and.to.contain('`downgrade e5@-1`').and.to.contain('`downgrade a1`');
+      // what it refuses is what Alembic would have done: the explicit destination still does it
+      expect([...g.planDowngrade(['c3', 'e5'], 'a1').revisions].sort()).to.deep.equal(['b2', 'c3', 'e5']);
+      // a dependent applied on another line counts too
+      expect(g.planDowngrade(['x6', 'e5'], 'x6@-1').revisions).to.deep.equal(['x6']);
+      const d = new RevisionGraph([rev('a1'), rev('b2', ['a1']), rev('c3', ['b2']), rev('x6', ['a1'], { dependsOn: ['b2'] })]);
+      const viaDependency = planError(() => d.planDowngrade(['c3', 'x6'], 'c3@-2'));
+      expect(viaDependency.code).to.equal('RELATIVE_DOWNGRADE_TOO_WIDE');
+      expect(viaDependency.message).to.contain('x6 builds on');
+      expect(d.planDowngrade(['c3', 'x6'], 'c3@-1').revisions).to.deep.equal(['c3']);
+    });
+
+    it('current heads that overlap (a gap in the version table) are refused, not planned from', function () {
+      const g = new RevisionGraph([rev('a1'), rev('b2', ['a1']), rev('c3', ['b2'])]);
+      for (const plan of [() => g.planDowngrade(['a1', 'c3'], '-1'), () => g.planUpgrade(['a1', 'c3'], 'head'), () => g.planExactly(['a1', 'c3'], 'down', ['c3'])]) {
+        const e = planError(plan);
+        expect(e.code).to.equal('OVERLAPPING_HEADS');
+        expect(e.message).to.contain('a1 is an ancestor of c3').and.to.contain('stamp c3');
+      }
+    });
+
     it('resolves unique prefixes and refuses ambiguous or unknown ones', function () {
       const g = new RevisionGraph([rev('abcd1111'), rev('abcd2222', ['abcd1111']), rev('ffff0000', ['abcd2222'])]);
       expect(g.resolve('ffff')).to.deep.equal(['ffff0000']);
