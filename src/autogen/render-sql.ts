@@ -1,4 +1,5 @@
 import type { AbstractSqlPlatform, Knex, SchemaHelper } from '@mikro-orm/knex';
+import { sqlIdentifier, sqlQualifiedName, sqlString } from '../script/sql-quote';
 import { toDatabaseTable, toMikroColumn, toMikroForeignKey, toMikroIndex } from './definitions';
 import { enumStepSql, enumSteps } from './enum-steps';
 import { OperationRenderError } from './errors';
@@ -52,25 +53,35 @@ export class OperationSqlRenderer {
       case 'renameEnumValue':
         return (enumSteps(op) ?? []).flatMap(enumStepSql);
       case 'createTable': {
-        const table = toDatabaseTable(this.platform, op.table);
-        const statements = await ddl(helper.createTable(table, true));
-        return statements.map(formatCreateTable);
+        // comments are written by commentSql, check names quoted here: MikroORM's createTable writes
+        // a check's name unquoted and a comment with a backslash as broken SQL (MikroORM 6.6.16)
+        const { comment: _comment, ...shape } = op.table;
+        const table = toDatabaseTable(this.platform, {
+          ...shape,
+          columns: op.table.columns.map((c) => ({ ...c, comment: undefined })),
+          checks: op.table.checks.map((c) => ({ ...c, name: this.quote(c.name) })),
+        });
+        const statements = (await ddl(helper.createTable(table, true))).map(formatCreateTable);
+        if (op.table.comment) statements.push(this.tableCommentSql(op.table, op.table.comment));
+        for (const c of op.table.columns) if (c.comment) statements.push(this.columnCommentSql(op.table, c.name, c.comment));
+        return statements;
       }
       case 'dropTable':
         return ddl(this.builder(op.table).dropTable(op.table.name));
       case 'renameTable':
         return ddl(this.builder(op.table).renameTable(op.table.name, op.newName) as unknown as Knex.SchemaBuilder); // knex types it as a promise; it is a builder
-      case 'alterTableComment': {
-        const comment = op.to ? this.platform.quoteValue(op.to).replace(/^'|'$/g, '') : '';
-        return this.alter(op.table, (t) => t.comment(comment));
-      }
-      case 'addColumn':
-        return this.alter(op.table, (t) => {
-          const column = toMikroColumn(op.column);
+      case 'alterTableComment':
+        return [this.tableCommentSql(op.table, op.to)];
+      case 'addColumn': {
+        const statements = await this.alter(op.table, (t) => {
+          const column = toMikroColumn({ ...op.column, comment: undefined });
           const col = helper.createTableColumn(t, column, toDatabaseTable(this.platform, { ...op.table }), undefined, true);
           if (col === undefined) throw new OperationRenderError(op.kind, `MikroORM has no column builder for ${op.column.name}`);
           helper.configureColumn(column, col, helper.knex);
         });
+        if (op.column.comment) statements.push(this.columnCommentSql(op.table, op.column.name, op.column.comment));
+        return statements;
+      }
       case 'dropColumn':
         return [helper.getDropColumnsSQL(op.table.name, [toMikroColumn(op.column)], this.schemaArg(op.table))];
       case 'renameColumn':
@@ -81,10 +92,8 @@ export class OperationSqlRenderer {
         return [`alter table ${this.tableName(op.table)} alter column ${this.quote(op.column)} ${op.to ? 'drop' : 'set'} not null`];
       case 'alterColumnDefault':
         return [this.defaultSql(op.table, op.column, op.to)];
-      case 'alterColumnComment': {
-        const column = { ...toMikroColumn(this.namedColumn(op.column)), comment: op.to ?? undefined };
-        return [helper.getChangeColumnCommentSQL(op.table.name, column, this.schemaArg(op.table))];
-      }
+      case 'alterColumnComment':
+        return [this.columnCommentSql(op.table, op.column, op.to)];
       case 'alterColumnAutoincrement': {
         const column = { ...toMikroColumn(this.namedColumn(op.column)), autoincrement: op.to };
         return helper.getAlterColumnAutoincrement(op.table.name, column, this.schemaArg(op.table)).split(';\n');
@@ -124,11 +133,30 @@ export class OperationSqlRenderer {
     }
   }
 
-  /** The SQL type of a column as MikroORM writes it (native enum types qualified as needed). */
+  /**
+   * `comment on table ... is ...` (`is null` removes it), the text quoted by `sqlString` so it
+   * reaches PostgreSQL byte for byte.
+   */
+  private tableCommentSql(table: TableRef, comment: string | null): string {
+    return `comment on table ${this.tableName(table)} is ${comment ? sqlString(comment) : 'null'}`;
+  }
+
+  /** `comment on column ... is ...` (`is null` removes it). */
+  private columnCommentSql(table: TableRef, column: string, comment: string | null | undefined): string {
+    return `comment on column ${this.tableName(table)}.${this.quote(column)} is ${comment ? sqlString(comment) : 'null'}`;
+  }
+
+  /**
+   * The SQL type of a column: a native enum type always quoted (`"we""ird"`, `"app"."Kind"`; a name
+   * MikroORM gives as `schema.name` is split at its first dot, a bare one takes the table's schema),
+   * with `[]` for an array; any other type as MikroORM writes it.
+   */
   private typeSql(column: ColumnDefinition, table: TableRef): string {
     if (column.nativeEnumName !== undefined) {
-      const name = column.nativeEnumName.includes('.') ? column.nativeEnumName : table.schema === DEFAULT_SCHEMA ? column.nativeEnumName : `${table.schema}.${column.nativeEnumName}`;
-      return `${this.platform.quoteIdentifier(name)}${column.type.endsWith('[]') ? '[]' : ''}`;
+      const dot = column.nativeEnumName.indexOf('.');
+      const schema = dot >= 0 ? column.nativeEnumName.slice(0, dot) : table.schema;
+      const name = dot >= 0 ? column.nativeEnumName.slice(dot + 1) : column.nativeEnumName;
+      return `${sqlQualifiedName(schema === DEFAULT_SCHEMA ? undefined : schema, name)}${column.type.endsWith('[]') ? '[]' : ''}`;
     }
     // serial is a pseudo type: it cannot be altered to (MikroORM does the same)
     return column.type.replace(/^(big|small)?serial\b/, (_m, size: string | undefined) => (size === 'big' ? 'bigint' : size === 'small' ? 'smallint' : 'int'));
@@ -168,11 +196,12 @@ export class OperationSqlRenderer {
   }
 
   private qualified(schema: string, name: string): string {
-    return schema === DEFAULT_SCHEMA ? this.quote(name) : `${this.quote(schema)}.${this.quote(name)}`;
+    return sqlQualifiedName(schema === DEFAULT_SCHEMA ? undefined : schema, name);
   }
 
+  /** One identifier, quoted whatever it holds (MikroORM's `quoteIdentifier` would split it at dots). */
   private quote(name: string): string {
-    return this.platform.quoteIdentifier(name);
+    return sqlIdentifier(name);
   }
 
   /** A column stub, for helper functions that only read the name (and set one other field). */

@@ -1,4 +1,4 @@
-import { escapeLiteral } from 'pg';
+import { sqlIdentifier, sqlString } from '../script/sql-quote';
 
 /**
  * pg's own conversion of a JS value to the text it sends as a parameter (`Date` in local time with
@@ -18,9 +18,7 @@ const pgUtils = require('pg/lib/utils') as { prepareValue(value: unknown): strin
  * ```
  */
 export function quoteIdent(name: string): string {
-  if (name.length === 0) throw new TypeError('An SQL identifier cannot be empty');
-  if (name.includes('\0')) throw new TypeError('An SQL identifier cannot contain a NUL character');
-  return `"${name.replace(/"/g, '""')}"`;
+  return sqlIdentifier(name);
 }
 
 /**
@@ -40,8 +38,7 @@ export function quoteLiteral(value: unknown): string {
   const prepared = pgUtils.prepareValue(value);
   if (prepared === null) return 'NULL';
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
-  if (text.includes('\0')) throw new TypeError('An SQL literal cannot contain a NUL character');
-  return escapeLiteral(text).trimStart();
+  return sqlString(text);
 }
 
 /**

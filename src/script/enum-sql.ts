@@ -1,4 +1,5 @@
 import { InvalidEnumStepError } from './errors';
+import { sqlIdentifier, sqlString } from './sql-quote';
 
 /**
  * The SQL of PostgreSQL enum steps: creating, dropping and renaming a type, adding, renaming and
@@ -278,7 +279,7 @@ export const enumSql = Object.freeze({
 export function identifier(name: string): string {
   if (name.length === 0) throw new InvalidEnumStepError('identifier', 'a name cannot be empty');
   if (name.includes('\0')) throw new InvalidEnumStepError('identifier', 'a name cannot contain a NUL character');
-  return `"${name.replace(/"/g, '""')}"`;
+  return sqlIdentifier(name);
 }
 
 /**
@@ -293,8 +294,7 @@ export function identifier(name: string): string {
  */
 export function literal(value: string): string {
   if (value.includes('\0')) throw new InvalidEnumStepError('literal', 'a value cannot contain a NUL character');
-  const quoted = value.replace(/'/g, "''");
-  return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+  return sqlString(value);
 }
 
 /**

@@ -209,7 +209,7 @@ describe('autogen: operations MikroORM never proposes, applied for real', functi
       'alter table "user" rename to "person";',
       `comment on table "person" is 'people''s';`,
     ]);
-    expect(result.downSql).to.deep.equal([`comment on table "person" is '';`, 'alter table "person" rename to "user";', 'alter table "user" alter column "code" drop default;']);
+    expect(result.downSql).to.deep.equal(['comment on table "person" is null;', 'alter table "person" rename to "user";', 'alter table "user" alter column "code" drop default;']);
     writeRevision({ directory: h.dir, heads: h.env().graph.heads, message: 'by hand', upBody: result.upBody, downBody: result.downBody, importFrom: SCRIPT_MODULE });
     await h.upgrade();
     const fp = await h.fingerprint();
