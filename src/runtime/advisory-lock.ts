@@ -1,4 +1,4 @@
-import { LockTimeoutError, type LockHolder } from './errors';
+import { LockTimeoutError, LockWaitInterruptedError, type LockHolder } from './errors';
 import type { Queryable } from './version-table';
 
 /** What `onWait` is told when the lock is held by someone else. */
@@ -66,6 +66,11 @@ export async function acquireAdvisoryLock(
     // 55P03 lock_not_available (lock_timeout); 57014 query_canceled (a statement_timeout that came first)
     if (code === '55P03' || code === '57014') {
       throw new LockTimeoutError(lockName, Date.now() - started, await findLockHolders(db, key));
+    }
+    // the connection died while waiting (pg_terminate_backend 57P01, a restart 57P02/57P03, the network:
+    // 08xxx or no SQLSTATE at all): say so, and that nothing ran
+    if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('57P') || code.startsWith('08')) {
+      throw new LockWaitInterruptedError(lockName, holders, Date.now() - started, e);
     }
     throw e;
   } finally {

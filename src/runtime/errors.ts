@@ -186,6 +186,47 @@ export class LockTimeoutError extends AlembicError {
 }
 
 /**
+ * The connection failed while waiting for the migration lock (terminated by `pg_terminate_backend`, a
+ * server restart or failover, a network cut): nothing was applied, because nothing runs before the
+ * lock is held. Code `LOCK_WAIT_INTERRUPTED`; `cause` is the driver's error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof LockWaitInterruptedError) console.error(`retry: ${e.message}`);
+ * }
+ * ```
+ */
+export class LockWaitInterruptedError extends AlembicError {
+  /** A readable name of what was locked (the version table). */
+  readonly lock: string;
+  /** Who held the lock when the wait began. */
+  readonly holders: readonly LockHolder[];
+  /** PostgreSQL's SQLSTATE (`57P01` for a terminated backend), or `null` when the connection just broke. */
+  readonly pgCode: string | null;
+  /** How long it had waited, in milliseconds. */
+  readonly waitedMs: number;
+
+  constructor(lock: string, holders: readonly LockHolder[], waitedMs: number, cause: unknown) {
+    const code = (cause as { code?: unknown })?.code;
+    const pgCode = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+    super(
+      'LOCK_WAIT_INTERRUPTED',
+      `The connection failed after ${waitedMs} ms while waiting for the migration lock on ${lock} (held by ${describeHolders(holders)}): ` +
+        `${cause instanceof Error ? cause.message : String(cause)}${pgCode ? ` [SQLSTATE ${pgCode}]` : ''}. ` +
+        'Nothing was applied: no revision runs before the lock is held. Run the command again.',
+      { cause },
+    );
+    this.lock = lock;
+    this.holders = Object.freeze([...holders]);
+    this.pgCode = pgCode;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/**
  * A revision recorded in the version table has no file any more. Code `REVISION_FILE_MISSING`.
  *
  * @example

@@ -4,6 +4,7 @@ export {
   AutocommitInTransactionError,
   ConnectionFailedError,
   LockTimeoutError,
+  LockWaitInterruptedError,
   MissingRevisionFileError,
   RecordedHistoryError,
   OfflineResultError,
