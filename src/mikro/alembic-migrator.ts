@@ -3,10 +3,8 @@ import type {
   IMigrator,
   MigrateOptions,
   MigrationResult as OrmMigrationResult,
-  MigrationRow,
   MigratorEvent,
   MikroORM,
-  UmzugMigration,
 } from '@mikro-orm/core';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { readAppliedState } from '../runtime/applied-state';
@@ -26,6 +24,8 @@ import { migrateRequest, type MigrateInput } from './migrate-request';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
 import { connectionFromConfig } from './orm-connection';
 import { ormQueryable } from './orm-queryable';
+import { migrationEntry, type ExecutedMigration, type MigrationEntry, type MigrationEventPayload } from './migration-entry';
+import { MigrationNames } from './migration-names';
 import { revisionDisplayName } from './revision-name';
 import { createScratchDatabase } from './scratch-database';
 import { VersionStorage, type MigratorStorage } from './version-storage';
@@ -459,7 +459,7 @@ export class AlembicMigrator implements IMigrator {
     const created = await this.createRevision({ message: name, autogenerate: !blank, path });
     if (!created.written || created.path === null) return { fileName: '', code: '', diff: { up: [], down: [] } };
     return {
-      fileName: displayPath(created.path),
+      fileName: created.fileName ?? '',
       code: created.code,
       diff: blank ? { up: [BLANK_DIFF], down: [BLANK_DIFF] } : { up: [...created.upSql], down: [...created.downSql] },
     };
@@ -508,12 +508,17 @@ export class AlembicMigrator implements IMigrator {
    * for (const row of await orm.migrator.getExecutedMigrations()) console.log(row.name, row.executed_at);
    * ```
    */
-  async getExecutedMigrations(): Promise<MigrationRow[]> {
+  async getExecutedMigrations(): Promise<ExecutedMigration[]> {
     const env = this.environment;
     const { heads, applied } = await this.runtime(env).current();
     const at = new Map(applied.map((row) => [row.id, row.appliedAt]));
     const order = heads.length === 0 ? [] : env.graph.ancestry(heads).filter((id) => at.has(id));
-    return order.map((id) => ({ name: revisionDisplayName(id, env.scripts.get(id)?.message), executed_at: at.get(id) as Date }));
+    return order.map((id, index) => ({
+      id: index + 1,
+      name: revisionDisplayName(id, env.scripts.get(id)?.message),
+      executed_at: at.get(id) as Date,
+      revision: id,
+    }));
   }
 
   /**
@@ -524,11 +529,11 @@ export class AlembicMigrator implements IMigrator {
    * const pending = await orm.migrator.getPendingMigrations(); // [{ name: '1a2b3c4d5e6f add user role', path: 'migrations/…' }]
    * ```
    */
-  async getPendingMigrations(): Promise<UmzugMigration[]> {
+  async getPendingMigrations(): Promise<MigrationEntry[]> {
     const env = this.environment;
     if (env.graph.size === 0) return [];
     const { heads } = await this.runtime(env).current();
-    return env.graph.planUpgrade(heads, 'heads').revisions.map((id) => this.umzugName(env, id));
+    return env.graph.planUpgrade(heads, 'heads').revisions.map((id) => this.entry(env, id));
   }
 
   /**
@@ -541,7 +546,7 @@ export class AlembicMigrator implements IMigrator {
    * await orm.migrator.up({ to: 'billing@head' });
    * ```
    */
-  async up(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
+  async up(options?: string | string[] | MigrateOptions): Promise<MigrationEntry[]> {
     return this.migrate('up', options);
   }
 
@@ -554,7 +559,7 @@ export class AlembicMigrator implements IMigrator {
    * await orm.migrator.down({ to: 0 });    // base
    * ```
    */
-  async down(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
+  async down(options?: string | string[] | MigrateOptions): Promise<MigrationEntry[]> {
     return this.migrate('down', options);
   }
 
@@ -598,14 +603,16 @@ export class AlembicMigrator implements IMigrator {
 
   // ─── internals ──────────────────────────────────────────────────────────────────────────────────
 
-  private async migrate(direction: 'up' | 'down', input: MigrateInput): Promise<UmzugMigration[]> {
+  private async migrate(direction: 'up' | 'down', input: MigrateInput): Promise<MigrationEntry[]> {
     if (direction === 'up') await this.ensureDatabase();
     const env = this.environment;
     const runtime = this.runtime(env);
-    const needsCurrent = direction === 'down' || (typeof input === 'object' && input !== null && !Array.isArray(input) && 'from' in input);
+    const names = new MigrationNames(env.graph, env.scripts.scripts);
+    const needsCurrent =
+      direction === 'down' || (typeof input === 'object' && input !== null && !Array.isArray(input) && 'from' in input);
     const current = needsCurrent ? (await runtime.current()).heads : [];
-    if (direction === 'down' && current.length === 0) return [];
-    const request = migrateRequest(direction, input, env.graph, current);
+    if (direction === 'down' && current.length === 0 && typeof input !== 'string' && !Array.isArray(input) && !hasMigrations(input)) return [];
+    const request = migrateRequest(direction, input, names, current);
     const progress = this.progress(direction, {});
     const result =
       request.kind === 'exactly'
@@ -613,12 +620,20 @@ export class AlembicMigrator implements IMigrator {
         : direction === 'up'
           ? await runtime.upgrade(request.target, progress)
           : await runtime.downgrade(request.target, progress);
-    return result.ran.map((r) => this.umzugName(env, r.id));
+    const named = request.kind === 'target' ? request.named : undefined;
+    const extra = named === undefined ? [] : result.ran.filter((r) => r.id !== named).map((r) => r.id);
+    if (extra.length > 0) {
+      this.log.info?.(`up('${named}') also applied ${extra.length} revision(s) it builds on: ${extra.join(', ')}`);
+    }
+    return result.ran.map((r) => this.entry(env, r.id, named !== undefined && r.id !== named ? named : undefined));
   }
 
-  private umzugName(env: MigrationEnvironment, id: string): UmzugMigration {
-    const script = env.scripts.get(id);
-    return { name: revisionDisplayName(id, script?.message), path: script ? displayPath(script.path) : undefined };
+  private entry(env: MigrationEnvironment, id: string, dependencyOf?: string): MigrationEntry {
+    return migrationEntry(id, env.scripts.get(id), dependencyOf);
+  }
+
+  private eventPayload(env: MigrationEnvironment, id: string): MigrationEventPayload {
+    return { ...this.entry(env, id), context: {} };
   }
 
   /** Fires the MikroORM events around each revision, on top of the caller's callbacks. */
@@ -628,11 +643,11 @@ export class AlembicMigrator implements IMigrator {
     return {
       ...options,
       onRevisionStart: (id, index, total) => {
-        if (this.events.has(start)) this.events.emit(start, this.umzugName(env, id));
+        if (this.events.has(start)) this.events.emit(start, this.eventPayload(env, id));
         options.onRevisionStart?.(id, index, total);
       },
       onRevisionDone: (id, ms) => {
-        if (this.events.has(done)) this.events.emit(done, this.umzugName(env, id));
+        if (this.events.has(done)) this.events.emit(done, this.eventPayload(env, id));
         options.onRevisionDone?.(id, ms);
       },
     };
@@ -735,6 +750,10 @@ export class AlembicMigrator implements IMigrator {
     if (this.orm.config.get('ensureDatabase') === false) return;
     await this.orm.schema.ensureDatabase();
   }
+}
+
+function hasMigrations(input: MigrateInput): boolean {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && (input as MigrateOptions).migrations !== undefined && ((input as MigrateOptions).migrations?.length ?? 0) > 0;
 }
 
 function checkResult(result: AutogenResult, pending: readonly string[], comparedWith: SchemaCheckResult['comparedWith']): SchemaCheckResult {

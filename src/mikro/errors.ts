@@ -78,6 +78,29 @@ export class UnsupportedMigrateOptionError extends AlembicError {
 }
 
 /**
+ * A name given where MikroORM names one migration (`up('x')`, `down('x')`, `{ migrations: [...] }`,
+ * `--only`) is not the id, the file name (with or without extension) nor the listed name of any
+ * revision. Nothing ran. Code `UNKNOWN_MIGRATION`.
+ *
+ * @example
+ * ```ts
+ * await orm.migrator.down('base'); // throws: 'base' is an Alembic target, pass it as { to: 'base' }
+ * ```
+ */
+export class UnknownMigrationError extends AlembicError {
+  /** The name as given. */
+  readonly migration: string;
+  /** Where it was given (`up`, `down`, `migrations`). */
+  readonly option: string;
+
+  constructor(name: string, option: string, hint: string) {
+    super('UNKNOWN_MIGRATION', `No migration is named '${name}' (${option}). ${hint}`);
+    this.migration = name;
+    this.option = option;
+  }
+}
+
+/**
  * `--from` (`{ from }`) is a precondition here: the database must be exactly at `from` before the
  * run. It is not. Code `FROM_MISMATCH`.
  *

@@ -26,10 +26,13 @@ export {
   InitialRevisionExistsError,
   MultipleHeadsError,
   NotRegisteredError,
+  UnknownMigrationError,
   UnsupportedMigrateOptionError,
 } from './errors';
 export { initWithUpgrade } from './init-with-upgrade';
 export { migrateRequest, type MigrateInput, type MigrateRequest } from './migrate-request';
+export { migrationEntry, type ExecutedMigration, type MigrationEntry, type MigrationEventPayload } from './migration-entry';
+export { MigrationNames, type NamedScript } from './migration-names';
 export { MigratorEvents, type MigratorListener } from './migrator-events';
 export { connectionFromConfig } from './orm-connection';
 export { revisionDisplayName, targetOfName } from './revision-name';

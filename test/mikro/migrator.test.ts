@@ -16,6 +16,7 @@ import {
   MultipleHeadsError,
   NotRegisteredError,
   RevisionGraphError,
+  UnknownMigrationError,
   UnsupportedMigrateOptionError,
 } from '../../src';
 import { useTestDatabase } from '../support/database';
@@ -253,7 +254,57 @@ describe('mikro: the plugin in-process (registration, up/down/list/pending, blan
       expect(blocked).to.be.instanceOf(RevisionGraphError).and.have.property('code', 'NOT_APPLICABLE');
       expect((await migrator.down({ migrations: [c] })).map((m) => m.name)).to.deep.equal([`${c} create c`]);
       expect(await tables(db.url)).to.include.members(['public.a', 'public.b']).and.not.include('public.c');
-      expect(await migrator.up({ migrations: ['heads'] }).catch((e: unknown) => e)).to.be.instanceOf(RevisionGraphError);
+      expect(await migrator.up({ migrations: ['heads'] }).catch((e: unknown) => e)).to.be.instanceOf(UnknownMigrationError);
+    });
+
+    it("down('<name>') reverts exactly that revision (MikroORM), by id, file name or listed name, and refuses while something applied builds on it", async () => {
+      const { a, b, c } = chain();
+      orm = await initOrm(db.url, dir.path, [Gadget]);
+      const migrator = orm.migrator;
+      const fileOf = (id: string) => (alembicMigrator(orm as MikroORM).environment.scripts.get(id)?.fileName as string);
+      await migrator.up({ to: 'heads' });
+      // a has b and c applied on it: refused, nothing changed
+      const blocked = await migrator.down(a).catch((e: unknown) => e);
+      expect(blocked).to.be.instanceOf(RevisionGraphError).and.have.property('code', 'NOT_APPLICABLE');
+      expect((blocked as Error).message).to.contain(b).and.contain(c);
+      expect(await tables(db.url)).to.include.members(['public.a', 'public.b', 'public.c']);
+      // b by its file name without extension: exactly b, c stays
+      const stem = fileOf(b).replace(/\.ts$/, '');
+      expect((await migrator.down(stem)).map((m) => m.name)).to.deep.equal([`${b} create b`]);
+      expect((await alembicMigrator(orm).current()).heads).to.deep.equal([c]);
+      // c by its file name with extension
+      expect((await migrator.down(fileOf(c))).map((m) => m.name)).to.deep.equal([`${c} create c`]);
+      expect((await alembicMigrator(orm).current()).heads).to.deep.equal([a]);
+      // not applied: refused
+      expect(await migrator.down(b).catch((e: unknown) => e)).to.be.instanceOf(RevisionGraphError).and.have.property('code', 'NOT_APPLICABLE');
+      // an Alembic target is not a migration's name: refused, pointing at { to }
+      for (const target of ['base', '-1', 'heads', a.slice(0, 6)]) {
+        const err = await migrator.down(target).catch((e: unknown) => e);
+        expect(err, target).to.be.instanceOf(UnknownMigrationError).and.have.property('code', 'UNKNOWN_MIGRATION');
+        expect((err as Error).message).to.contain(`{ to: '${target}' }`);
+      }
+      expect((await alembicMigrator(orm).current()).heads).to.deep.equal([a]);
+      expect((await alembicMigrator(orm).down(`${a} create a`)).map((m) => m.revision)).to.deep.equal([a]);
+      expect(await tables(db.url)).to.deep.equal(['public.mikro_orm_alembic_version']);
+    });
+
+    it("up('<name>') also applies the revisions it builds on and marks them (dependencyOf); file names work in { to } and { migrations }", async () => {
+      const { a, b, c } = chain();
+      orm = await initOrm(db.url, dir.path, [Gadget]);
+      const migrator = alembicMigrator(orm);
+      const fileOf = (id: string) => migrator.environment.scripts.get(id)?.fileName as string;
+      const ran = await migrator.up(fileOf(b));
+      expect(ran.map((m) => [m.revision, m.dependencyOf])).to.deep.equal([
+        [a, b],
+        [b, undefined],
+      ]);
+      expect(ran[1].path).to.equal(migrator.environment.scripts.get(b)?.path);
+      expect((await migrator.up({ migrations: [fileOf(c).replace(/\.ts$/, '')] })).map((m) => m.revision)).to.deep.equal([c]);
+      await migrator.down({ to: 'base' });
+      expect((await migrator.up({ to: fileOf(a) })).map((m) => m.revision)).to.deep.equal([a]);
+      const rows = await migrator.getExecutedMigrations();
+      expect(rows).to.have.length(1);
+      expect(rows[0]).to.include({ id: 1, name: `${a} create a`, revision: a });
     });
 
     it('--from is a precondition; transaction is refused', async () => {
@@ -355,7 +406,7 @@ describe('mikro: the plugin in-process (registration, up/down/list/pending, blan
     it('a blank revision builds on the head; -n is its message; the diff is marked blank', async () => {
       orm = await initOrm(db.url, dir.path, [Gadget]);
       const first = await orm.migrator.createMigration(undefined, true, false, 'first step');
-      expect(first.fileName).to.match(/[0-9a-f]{12}_first_step\.ts$/);
+      expect(first.fileName).to.match(/^[0-9a-f]{12}_first_step\.ts$/);
       expect(first.diff.up).to.have.length(1);
       const second = await orm.migrator.createMigration(undefined, true, false, 'second step');
       const migrator = alembicMigrator(orm);
