@@ -1,7 +1,7 @@
-import type { ClientConfig } from 'pg';
 import { diagnoseRecordedHistory } from '../graph/recorded-history';
 import { describeRecordedHistory } from '../runtime/errors';
 import type { AppliedRevision } from '../runtime/version-table';
+import type { ConnectionOptions, ConnectionSettings } from '../runtime/connection';
 import type { CliProject } from './cli-project';
 import type { Output } from './output';
 import type { AppliedMarks } from './revision-format';
@@ -52,8 +52,7 @@ export async function readAppliedMarks(project: CliProject, mode: 'required' | '
   return Object.freeze({ applied, current: new Set(history.heads) });
 }
 
-function withConnectTimeout(connection: string | ClientConfig): ClientConfig {
-  const config: ClientConfig = typeof connection === 'string' ? { connectionString: connection } : { ...connection };
-  config.connectionTimeoutMillis ??= OPTIONAL_CONNECT_TIMEOUT_MS;
-  return config;
+function withConnectTimeout(connection: ConnectionOptions): ConnectionSettings {
+  const config: ConnectionSettings = typeof connection === 'string' ? { connectionString: connection } : connection;
+  return { ...config, connectionTimeoutMillis: config.connectionTimeoutMillis ?? OPTIONAL_CONNECT_TIMEOUT_MS };
 }

@@ -161,7 +161,8 @@ export class CliProject {
 
     let connection: ConnectionOptions | null = null;
     if (need === 'database' || need === 'optional-database') {
-      connection = global.url ?? config?.connection ?? null;
+      // labelled, so that a malformed URL or a failed connection names where it came from
+      connection = global.url !== undefined ? { connectionString: global.url, source: '--url' } : (config?.connection ?? null);
       if (connection === null && need === 'database') {
         throw new NoConnectionError(
           config === null ? 'no MikroORM config file was found and --url was not given' : 'the MikroORM config has no connection',

@@ -4,6 +4,7 @@ import type { Configuration } from '@mikro-orm/core';
 import type { ClientConfig } from 'pg';
 import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
 import { connectionFromConfig } from '../mikro/orm-connection';
+import { InvalidConnectionError } from '../runtime/errors';
 import { ConfigLoadError } from './errors';
 import type { ProjectSettings } from './project-settings';
 import { prefersTypeScript, ensureTsLoader } from './ts-loader';
@@ -105,6 +106,8 @@ function connectionOf(config: Configuration, file: string | null): ClientConfig 
   try {
     return connectionFromConfig(config);
   } catch (error) {
+    // a malformed clientUrl is named as such (its value never shown)
+    if (error instanceof InvalidConnectionError) throw error;
     throw unusable(error);
   }
 }

@@ -25,6 +25,9 @@ const HINTS: Record<string, string> = {
   SCRIPT_DIRECTORY_MISSING: 'create it with `mikro-orm-alembic init`, or point the bin at it with --path or package.json "mikro-orm-alembic": { "path": ... }',
   LOCK_TIMEOUT: 'another migration holds the lock: wait for it to finish, or raise --lock-timeout',
   CONNECTION_FAILED: 'check clientUrl (or host, port, user, password, dbName) in the MikroORM config, or pass --url',
+  INVALID_CONNECTION:
+    'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, percent-encoding @ : / ? # % in the user and password ' +
+    "(encodeURIComponent), e.g. postgres://app:p%40ss@db:5432/app; sslmode is one of disable, allow, prefer, require, verify-ca, verify-full",
   NOT_A_HEAD: 'pass --splice to start a branch from a revision that is not a head',
   CLI_NOT_AT_HEAD: 'upgrade the database to the head first (`mikro-orm-alembic upgrade head`), or pass --head for the revision it is at',
 };

@@ -120,7 +120,8 @@ export function withDatabase(url: string, database: string): string {
 
 /**
  * The URL with its password replaced by `***`, for logs and error messages. Also works on text that
- * is not a valid URL (best effort: whatever stands between `user:` and `@`).
+ * is not a valid URL: whatever stands between `user:` and `@`, else everything before the last `@`,
+ * else the whole text.
  *
  * @example
  * ```ts
@@ -136,7 +137,12 @@ export function redactUrl(url: string): string {
     }
     return parsed.href;
   } catch {
-    return url.replace(/^([^:/?#]+:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@');
+    const redacted = url.replace(/^([^:/?#]+:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@');
+    if (redacted !== url) return redacted;
+    // malformed (`postgres//user:pw@host`, `pw#x@host`): the password may be anywhere before the last @,
+    // and without an @ anywhere at all
+    const at = url.lastIndexOf('@');
+    return at >= 0 ? `***${url.slice(at)}` : '*** (not shown: not a URL)';
   }
 }
 

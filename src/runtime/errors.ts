@@ -487,11 +487,38 @@ export class ConnectionFailedError extends AlembicError {
   /** `host:port/database` as configured. */
   readonly target: string;
 
-  constructor(target: string, cause: unknown) {
-    super('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+  /** @param ssl e.g. `sslmode=require, from --url`, shown beside the target */
+  constructor(target: string, cause: unknown, ssl?: string) {
+    const how = ssl === undefined ? '' : ` (${ssl})`;
+    super('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${target}${how}: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,
     });
     this.target = target;
+  }
+}
+
+/**
+ * Connection settings that cannot be used as given: a malformed URL (`--url`, `clientUrl`,
+ * `DATABASE_URL`, a `connectionString`), an unknown `sslmode`, an unreadable certificate file. Code
+ * `INVALID_CONNECTION`; the message names where the settings came from (`source`) and never shows
+ * the value itself (it may hold a password). Nothing was connected.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runtime.upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof InvalidConnectionError) console.error(`fix ${e.source}: ${e.message}`);
+ * }
+ * ```
+ */
+export class InvalidConnectionError extends AlembicError {
+  /** Where the settings came from, e.g. `--url` or `clientUrl of the MikroORM config`. */
+  readonly source: string;
+
+  constructor(source: string, message: string) {
+    super('INVALID_CONNECTION', message);
+    this.source = source;
   }
 }
 

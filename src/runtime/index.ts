@@ -3,6 +3,7 @@ export { checkAppliedState, readAppliedState, type AppliedState, type CheckAppli
 export {
   AutocommitInTransactionError,
   ConnectionFailedError,
+  InvalidConnectionError,
   LockTimeoutError,
   LockWaitInterruptedError,
   MissingRevisionFileError,
@@ -31,7 +32,15 @@ export {
 } from './migration-runtime';
 export { OfflineChannel } from './offline-channel';
 export { renderOfflineSql, type OfflineSqlOptions } from './offline-sql';
-export { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
+export {
+  resolveConnection,
+  type ConnectionOptions,
+  type ConnectionSettings,
+  type ResolvedConnection,
+  type SslMode,
+  type SslParameters,
+} from './connection';
+export { DEFAULT_APPLICATION_NAME, PgChannel } from './pg-channel';
 export { runRevisions, type RevisionTiming, type RunProgress, type RunRevisionsOptions, type TransactionMode } from './revision-runner';
 export type { RevisionSource, RevisionSourceEntry } from './revision-source';
 export { StatementBatchError, type SqlChannel } from './sql-channel';

@@ -1,13 +1,12 @@
 import { Client, Query, type ClientConfig, type QueryResult } from 'pg';
-import { ConnectionFailedError } from './errors';
+import { connectionFailure, fallsBack, resolveConnection, type ConnectionOptions } from './connection';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
 import { terminateStatement } from './sql-text';
 
 /** The `application_name` our connections carry unless configured otherwise. */
 export const DEFAULT_APPLICATION_NAME = 'mikro-orm-alembic';
 
-/** How to reach the database: a connection string or a pg `ClientConfig`. */
-export type ConnectionOptions = string | ClientConfig;
+export type { ConnectionOptions } from './connection';
 
 /**
  * A {@link SqlChannel} on one dedicated pg connection: the connection that holds the migration lock
@@ -47,7 +46,12 @@ export class PgChannel implements SqlChannel {
   }
 
   /**
-   * Opens a connection with `application_name` set (ours unless the config names one).
+   * Opens a connection with `application_name` set (ours unless the config names one). The settings go
+   * through {@link resolveConnection} (the URL checked, libpq's `sslmode` and certificate parameters
+   * honoured, `prefer`/`allow` falling back as libpq does).
+   *
+   * @throws {InvalidConnectionError} malformed settings (nothing is tried)
+   * @throws {ConnectionFailedError} the server's reason, with every secret redacted
    *
    * @example
    * ```ts
@@ -55,7 +59,22 @@ export class PgChannel implements SqlChannel {
    * ```
    */
   static async connect(connection: ConnectionOptions, applicationName = DEFAULT_APPLICATION_NAME): Promise<PgChannel> {
-    const config: ClientConfig = typeof connection === 'string' ? { connectionString: connection } : { ...connection };
+    // one resolution for every source: the URL checked, libpq's sslmode honoured, secrets never printed
+    const resolved = resolveConnection(connection);
+    const last = resolved.attempts.length - 1;
+    for (let i = 0; ; i++) {
+      try {
+        return await PgChannel.open(resolved.attempts[i], applicationName);
+      } catch (error) {
+        if (i < last && fallsBack(resolved, error)) continue;
+        throw connectionFailure(resolved, error);
+      }
+    }
+  }
+
+  /** Opens one connection with `config` (errors are pg's own, for {@link connect} to judge and redact). */
+  private static async open(attempt: ClientConfig, applicationName: string): Promise<PgChannel> {
+    const config: ClientConfig = { ...attempt };
     if (config.application_name === undefined) config.application_name = applicationName;
     const client = new Client(config);
     // Without a listener, an 'error' on an idle connection (terminated backend) would crash the process.
@@ -69,7 +88,7 @@ export class PgChannel implements SqlChannel {
       result = await client.query('select pg_backend_pid() as pid');
     } catch (e) {
       await client.end().catch(() => undefined);
-      throw new ConnectionFailedError(describeTarget(client), e);
+      throw e;
     }
     const channel = new PgChannel(client, Number(result.rows[0].pid));
     client.removeAllListeners('error');
@@ -216,10 +235,3 @@ class CountingQuery extends Query {
     });
   }
 }
-
-/** `host:port/database` of a client (no user or password). */
-function describeTarget(client: Client): string {
-  const c = client as unknown as { host?: string; port?: number; database?: string };
-  return `${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`;
-}
-

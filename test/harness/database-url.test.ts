@@ -65,6 +65,11 @@ describe('harness: database URLs', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/app')).to.equal('postgres://app:***@db:5432/app');
     expect(redactUrl('postgres://app@db:5432/app')).to.equal('postgres://app@db:5432/app');
     expect(redactUrl('postgres://app:s3cret@db:99999/app')).to.equal('postgres://app:***@db:99999/app');
+    // malformed: the password is never shown, wherever it stands
+    expect(redactUrl('postgres//app:s3cret@db/app')).to.equal('***@db/app');
+    expect(redactUrl('postgres://app:s3#cret@db/app')).to.equal('***@db/app');
+    expect(redactUrl('postgres://app:s3cret')).to.equal('*** (not shown: not a URL)');
+    expect(() => parseDatabaseUrl('postgres//app:s3cret@db/app')).to.throw(/DATABASE_URL is not a URL/).with.property('message').that.does.not.contain('s3cret');
   });
 
   it('derives a URL for another database on the same server, keeping credentials and query', () => {
