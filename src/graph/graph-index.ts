@@ -1,6 +1,7 @@
 import { RevisionGraphError } from './errors';
 import type { RevisionRecord } from './types';
 import { validateAcyclic } from './cycle-check';
+import { reservedNameProblem } from './reserved-names';
 
 /** Characters a revision id may not contain: they carry meaning in targets (`a@b`, `-1`, `+2`, `a:b`). */
 const ILLEGAL_ID_CHARS = /[@+\-:\s]/g;
@@ -73,6 +74,8 @@ export class GraphIndex {
         const chars = [...new Set(illegal)].sort().map((c) => JSON.stringify(c)).join(', ');
         throw new RevisionGraphError('ILLEGAL_REVISION_ID', `Revision id '${id}' contains ${chars}, which cannot be used in a revision id`, [id]);
       }
+      const reserved = reservedNameProblem(id, 'revision id');
+      if (reserved !== null) throw new RevisionGraphError('ILLEGAL_REVISION_ID', `Revision ${id}: ${reserved}`, [id]);
       const previous = byId.get(id);
       if (previous !== undefined) {
         throw new RevisionGraphError('DUPLICATE_REVISION', `Revision ${id} is present more than once (revisions number ${previous + 1} and ${i + 1} in load order)`, [id]);
@@ -93,6 +96,8 @@ export class GraphIndex {
         if (typeof label !== 'string' || label.length === 0 || ILLEGAL_LABEL_CHARS.test(label)) {
           throw new RevisionGraphError('ILLEGAL_REVISION_ID', `Branch label '${label}' of revision ${ids[i]} is empty or contains '@', ':' or white space`, [ids[i]]);
         }
+        const reservedLabel = reservedNameProblem(label, 'branch label');
+        if (reservedLabel !== null) throw new RevisionGraphError('ILLEGAL_REVISION_ID', `Branch label of revision ${ids[i]}: ${reservedLabel}`, [ids[i]]);
         if (byId.has(label)) {
           throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' of revision ${ids[i]} is also the id of revision ${label}`, [ids[i], label]);
         }

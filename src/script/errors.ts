@@ -225,6 +225,45 @@ export class RevisionExistsError extends AlembicError {
 }
 
 /**
+ * A revision file whose id or branch label is a word the target syntax reserves (`base`, `head`,
+ * `heads`), or a label that reads as a relative step (`v-2`): it could never be named in a target.
+ * Code `SCRIPT_RESERVED_NAME`; the message names the file and line.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof ScriptReservedNameError) console.error(e.file, e.line, e.reserved);
+ * ```
+ */
+export class ScriptReservedNameError extends ScriptFileError {
+  /** The reserved id or label. */
+  readonly reserved: string;
+
+  constructor(file: string, line: number | null, reserved: string, detail: string) {
+    super('SCRIPT_RESERVED_NAME', file, line, detail);
+    this.reserved = reserved;
+  }
+}
+
+/**
+ * A new revision's id or branch label is a word the target syntax reserves (`base`, `head`, `heads`),
+ * or a label that reads as a relative step. Code `RESERVED_NAME`.
+ *
+ * @example
+ * ```ts
+ * writeRevision({ directory, heads, message: 'x', revId: 'head' }); // throws ReservedNameError
+ * ```
+ */
+export class ReservedNameError extends AlembicError {
+  /** The reserved id or label. */
+  readonly reserved: string;
+
+  constructor(reserved: string, detail: string) {
+    super('RESERVED_NAME', detail);
+    this.reserved = reserved;
+  }
+}
+
+/**
  * A revision id that is not made of `[0-9A-Za-z_]`. Code `INVALID_REVISION_ID`.
  *
  * @example

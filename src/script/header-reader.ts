@@ -1,8 +1,10 @@
+import { reservedNameProblem } from '../graph/reserved-names';
 import {
   ScriptDuplicateFieldError,
   ScriptHeaderMismatchError,
   ScriptNotALiteralError,
   ScriptParseError,
+  ScriptReservedNameError,
 } from './errors';
 import { isValidRevisionId } from './revision-id';
 
@@ -177,8 +179,11 @@ class HeaderReader {
     const id = this.expectString('revision', revision);
     if (!isValidRevisionId(id)) this.fail(revision.at, `revision id ${JSON.stringify(id)} is invalid: use letters, digits and _ only`);
     const downRevisions = this.idList('downRevision', down);
-    const branchLabels = this.stringList('branchLabels', this.fields.get('branchLabels'));
+    const branchLabelsField = this.fields.get('branchLabels');
+    const branchLabels = this.stringList('branchLabels', branchLabelsField);
     const dependsOn = this.stringList('dependsOn', this.fields.get('dependsOn'));
+    this.refuseReserved(id, 'revision id', revision.at);
+    for (const label of branchLabels) this.refuseReserved(label, 'branch label', branchLabelsField!.at);
     const transactionalField = this.fields.get('transactional');
     let transactional = true;
     if (transactionalField) {
@@ -645,6 +650,12 @@ class HeaderReader {
 
   private notALiteral(field: string, at: number): never {
     throw new ScriptNotALiteralError(this.file, this.lineAt(at), field, EXPECTED[field]);
+  }
+
+  /** A word of the target syntax (`head`, ...) as an id or label could never be named: refused, naming the file and line. */
+  private refuseReserved(name: string, what: 'revision id' | 'branch label', at: number): void {
+    const problem = reservedNameProblem(name, what);
+    if (problem !== null) throw new ScriptReservedNameError(this.file, this.lineAt(at), name, problem);
   }
 
   private fail(at: number, detail: string): never {

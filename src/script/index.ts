@@ -6,6 +6,7 @@ export {
   HeadRequiredError,
   InvalidEnumStepError,
   InvalidRevisionIdError,
+  ReservedNameError,
   IrreversibleRevisionError,
   NoRevisionClassError,
   NotAHeadError,
@@ -22,6 +23,7 @@ export {
   ScriptModuleMismatchError,
   ScriptNotALiteralError,
   ScriptParseError,
+  ScriptReservedNameError,
   TsLoaderMissingError,
 } from './errors';
 export {

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { displayPath } from './display-path';
-import { HeadRequiredError, InvalidRevisionIdError, NotAHeadError, NothingToMergeError, RevisionExistsError } from './errors';
+import { reservedNameProblem } from '../graph/reserved-names';
+import { HeadRequiredError, InvalidRevisionIdError, NotAHeadError, NothingToMergeError, ReservedNameError, RevisionExistsError } from './errors';
 import { readRevisionHeader } from './header-reader';
 import { isValidRevisionId, newRevisionId, slugify } from './revision-id';
 import { isRevisionFileName } from './script-directory';
@@ -107,6 +108,11 @@ export function renderRevision(template: RevisionTemplate): RenderedRevision {
   const { id, downRevisions, createDate } = template;
   if (!isValidRevisionId(id)) throw new InvalidRevisionIdError(id);
   for (const down of downRevisions) if (!isValidRevisionId(down)) throw new InvalidRevisionIdError(down);
+  const reserved = [
+    [id, reservedNameProblem(id, 'revision id')] as const,
+    ...(template.branchLabels ?? []).map((label) => [label, reservedNameProblem(label, 'branch label')] as const),
+  ].find(([, problem]) => problem !== null);
+  if (reserved) throw new ReservedNameError(reserved[0], reserved[1]!);
   const message = template.message.trim();
   const slug = slugify(message);
   const className = revisionClassName(slug, id);

@@ -233,12 +233,14 @@ describe('script/revision-loader', () => {
   });
 
   it('runs a revision built on another copy of this package (duck-typed, not instanceof)', async () => {
-    // a second copy of src/script (and the errors it imports), as another node_modules would hold
+    // a second copy of src/script (and the errors and reserved names it imports), as another node_modules would hold
     const copy = tempDir();
     mkdirSync(join(copy, 'script'));
     const source = resolve(SCRIPT_MODULE);
     for (const name of readdirSync(source)) copyFileSync(join(source, name), join(copy, 'script', name));
     copyFileSync(resolve(source, '../errors.ts'), join(copy, 'errors.ts'));
+    mkdirSync(join(copy, 'graph'));
+    copyFileSync(resolve(source, '../graph/reserved-names.ts'), join(copy, 'graph', 'reserved-names.ts'));
     const [script] = scriptsOf({
       'a.ts': revisionSource({ id: 'aaaa', importFrom: join(copy, 'script'), body: "    this.addSql('from the copy');\n" }),
     });
