@@ -123,6 +123,9 @@ function downRemark(op: Operation): string | undefined {
     case 'createTable':
       return `restores the structure of table ${displayName(op.table)}, not its rows`;
     case 'addColumn':
+      if (op.notNullIfEmpty === true) {
+        return `restores the column ${displayName(op.table)}.${op.column.name}, not its data: added nullable, and NOT NULL again only if the table has no rows (existing rows would hold NULL)`;
+      }
       return `restores the column ${displayName(op.table)}.${op.column.name}, not its data`;
     case 'rebuildEnumType': {
       if (isValueInsertion(op)) return undefined;

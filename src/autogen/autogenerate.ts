@@ -5,6 +5,7 @@ import { renderAutogenResult, type AutogenResult } from './autogen-result';
 import { readEnumCatalog } from './enum-catalog';
 import type { EnumRenames } from './enum-planner';
 import { AutogenUnsupportedPlatformError } from './errors';
+import { readIndexCatalog } from './index-catalog';
 import { loadSchemas } from './load-schemas';
 import { applyPasses, type OperationPass } from './operation-pass';
 import { planOperations } from './plan-operations';
@@ -69,6 +70,7 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
   const { from, to } = await loadSchemas(em, options.versionTable);
   const connection = em.getConnection();
   const enumCatalog = await readEnumCatalog((sql) => connection.execute(sql));
+  const indexCatalog = await readIndexCatalog((sql) => connection.execute(sql));
   const diff = new SchemaComparator(platform).compare(from, to);
   const planned = planOperations({
     from,
@@ -81,6 +83,7 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
     enumCatalog,
     enumRenames: options.enumRenames,
     guessEnumRenames: options.guessEnumRenames,
+    indexCatalog,
   });
   const operations = applyPasses(planned, options.passes ?? [], { from, to, platform, enumCatalog });
   return renderAutogenResult(operations, platform);

@@ -1,5 +1,6 @@
 import { DatabaseTable, type AbstractSqlPlatform, type CheckDef, type Column, type ForeignKey, type IndexDef } from '@mikro-orm/knex';
 import { columnEnumType, enumNameForTable, nativeEnumKey, tableRefOf, type NativeEnumMap, type SchemaSource } from './enum-usage';
+import type { CatalogIndexDefinition } from './index-catalog';
 import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexDefinition, TableDefinition, TableRef } from './operation';
 
 /**
@@ -52,8 +53,11 @@ export function toColumnDefinition(column: Column, tableSchema: string, enums: E
   return Object.freeze(def) as unknown as ColumnDefinition;
 }
 
-/** An index definition (`fulltext` indexes also keep their columns' types). */
-export function toIndexDefinition(index: IndexDef, table?: DatabaseTable): IndexDefinition {
+/**
+ * An index definition (`fulltext` indexes also keep their columns' types). `catalog`: the database's
+ * own definition of an index read from it (see `readIndexCatalog`), which re-creates it.
+ */
+export function toIndexDefinition(index: IndexDef, table?: DatabaseTable, catalog?: CatalogIndexDefinition): IndexDefinition {
   const def: Record<string, unknown> = {
     keyName: index.keyName,
     columnNames: Object.freeze([...index.columnNames]),
@@ -69,13 +73,24 @@ export function toIndexDefinition(index: IndexDef, table?: DatabaseTable): Index
   if (type === 'fulltext' && table !== undefined) {
     def.columnTypes = Object.freeze(index.columnNames.map((name) => table.getColumn(name)?.type ?? 'text'));
   }
+  if (catalog !== undefined) {
+    def.definition = catalog.indexdef;
+    if (catalog.constraintdef !== undefined) def.constraintDefinition = catalog.constraintdef;
+  }
   return Object.freeze(def) as unknown as IndexDefinition;
 }
 
-/** A check definition (a callback expression is not expected here: MikroORM resolves it earlier). */
+/**
+ * A check definition (a callback expression is not expected here: MikroORM resolves it earlier). A
+ * check read from the database keeps the catalog's `pg_get_constraintdef` as `definition` (MikroORM's
+ * introspection also sets it), which is what re-creates it; its `expression` is MikroORM's reading,
+ * for comparison and summaries only.
+ */
 export function toCheckDefinition(check: CheckDef): CheckDefinition {
-  const def: Record<string, unknown> = { name: check.name, expression: String(check.expression) };
+  const definition = typeof check.definition === 'string' && check.definition !== '' ? check.definition : undefined;
+  const def: Record<string, unknown> = { name: check.name, expression: String(check.expression ?? definition) };
   if (check.columnName) def.columnName = check.columnName;
+  if (definition !== undefined) def.definition = definition;
   return Object.freeze(def) as unknown as CheckDefinition;
 }
 
@@ -115,13 +130,19 @@ export function toMikroColumn(def: ColumnDefinition): Column {
 
 /** A fresh MikroORM `IndexDef` from a definition. */
 export function toMikroIndex(def: IndexDefinition): IndexDef {
-  const { columnTypes: _columnTypes, ...rest } = def;
+  const { columnTypes: _columnTypes, definition: _definition, constraintDefinition: _constraint, ...rest } = def;
   return { ...rest, columnNames: [...def.columnNames] } as IndexDef;
 }
 
-/** A fresh MikroORM `CheckDef` from a definition. */
+/**
+ * A fresh MikroORM `CheckDef` from a definition. A check read from the database gets its expression
+ * from the catalog's definition (`CHECK (<expr>)` gives `(<expr>)`, parentheses kept), for MikroORM's
+ * `create table`.
+ */
 export function toMikroCheck(def: CheckDefinition): CheckDef {
-  return { ...def };
+  const { definition, ...rest } = def;
+  const fromCatalog = definition === undefined ? undefined : /^CHECK (\(.*\))(?: NO INHERIT)?(?: NOT VALID)?$/s.exec(definition)?.[1];
+  return fromCatalog === undefined ? { ...rest } : { ...rest, expression: fromCatalog };
 }
 
 /** A fresh MikroORM `ForeignKey` from a definition. */

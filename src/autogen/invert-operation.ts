@@ -1,4 +1,4 @@
-import type { Operation, RebuildEnumTypeOperation } from './operation';
+import type { ColumnDefinition, Operation, RebuildEnumTypeOperation, TableRef } from './operation';
 
 /**
  * The operation that undoes `op`, built only from what `op` holds. Applied to the state `op` left,
@@ -41,9 +41,9 @@ export function invertOperation(op: Operation): Operation {
     case 'alterTableComment':
       return { kind: 'alterTableComment', table: op.table, from: op.to, to: op.from };
     case 'addColumn':
-      return { kind: 'dropColumn', table: op.table, column: op.column };
+      return { kind: 'dropColumn', table: op.table, column: op.notNullIfEmpty === true ? { ...op.column, nullable: false } : op.column };
     case 'dropColumn':
-      return { kind: 'addColumn', table: op.table, column: op.column };
+      return readdColumn(op.table, op.column);
     case 'renameColumn':
       return { kind: 'renameColumn', table: op.table, from: op.to, to: op.from, guessed: op.guessed };
     case 'alterColumnType':
@@ -71,6 +71,17 @@ export function invertOperation(op: Operation): Operation {
     case 'dropForeignKey':
       return { kind: 'addForeignKey', table: op.table, foreignKey: op.foreignKey };
   }
+}
+
+/**
+ * The inverse of a dropped column. A NOT NULL column that nothing fills (no default, not generated,
+ * no sequence, not the primary key) cannot be re-added as it was to a table with rows: it is added
+ * nullable and made NOT NULL only when the table is empty (docs/autogenerate.md).
+ */
+function readdColumn(table: TableRef, column: ColumnDefinition): Operation {
+  const fillable = column.nullable || column.default !== null || column.autoincrement || column.primary || column.generated !== undefined;
+  if (fillable) return { kind: 'addColumn', table, column };
+  return { kind: 'addColumn', table, column: { ...column, nullable: true }, notNullIfEmpty: true };
 }
 
 /** A rebuild with the dependents of the operation it inverts (a `map` converts rows one way only: not carried). */

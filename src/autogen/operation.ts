@@ -68,6 +68,13 @@ export interface IndexDefinition {
   readonly deferMode?: DeferMode | `${DeferMode}`;
   /** Column types, for `fulltext` indexes only (MikroORM builds their expression from them). */
   readonly columnTypes?: readonly string[];
+  /**
+   * For an index read from the database: the catalog's own `pg_get_indexdef` (`CREATE INDEX ... USING
+   * hash (name) WHERE ...`). Re-creating it (the `down` of a drop) renders this text, never a rebuilt one.
+   */
+  readonly definition?: string;
+  /** For a unique, primary key or exclusion constraint read from the database: its `pg_get_constraintdef`. */
+  readonly constraintDefinition?: string;
 }
 
 /** A check constraint. */
@@ -76,6 +83,11 @@ export interface CheckDefinition {
   /** The boolean expression (without `check (...)`). */
   readonly expression: string;
   readonly columnName?: string;
+  /**
+   * For a check read from the database: the catalog's own `pg_get_constraintdef` (`CHECK (...)`, with
+   * `NOT VALID` where it applies). Re-creating it renders this text, never a rebuilt one.
+   */
+  readonly definition?: string;
 }
 
 /** A foreign key constraint. Table names are qualified (`public.author`) as MikroORM writes them. */
@@ -230,6 +242,12 @@ export interface AddColumnOperation {
   readonly kind: 'addColumn';
   readonly table: TableRef;
   readonly column: ColumnDefinition;
+  /**
+   * The column (NOT NULL, without a default) is added nullable, then made NOT NULL only when the table
+   * has no rows (rows would hold NULL in it). Set by the inverse of a dropped column, so `down` works
+   * on a populated table.
+   */
+  readonly notNullIfEmpty?: boolean;
 }
 
 /** `ALTER TABLE ... DROP COLUMN`; `column` is the whole definition, for the inverse. */
@@ -305,6 +323,8 @@ export interface DropIndexOperation {
   readonly kind: 'dropIndex';
   readonly table: TableRef;
   readonly index: IndexDefinition;
+  /** The entities declare no such object (it was made by hand or by a hand-written revision): a safety note. */
+  readonly undeclared?: boolean;
 }
 
 /** `ALTER INDEX ... RENAME TO`. `guessed`: MikroORM inferred it from a dropped and an added index. */
@@ -328,6 +348,8 @@ export interface DropCheckOperation {
   readonly kind: 'dropCheck';
   readonly table: TableRef;
   readonly check: CheckDefinition;
+  /** The entities declare no such object (it was made by hand or by a hand-written revision): a safety note. */
+  readonly undeclared?: boolean;
 }
 
 /** `ADD CONSTRAINT ... FOREIGN KEY`. */
@@ -342,6 +364,8 @@ export interface DropForeignKeyOperation {
   readonly kind: 'dropForeignKey';
   readonly table: TableRef;
   readonly foreignKey: ForeignKeyDefinition;
+  /** The entities declare no such object (it was made by hand or by a hand-written revision): a safety note. */
+  readonly undeclared?: boolean;
 }
 
 /** One schema step. Discriminated by `kind`. */

@@ -3,6 +3,7 @@ import { parseEnumDefault } from '../script/enum-sql';
 import { columnChangeOperations } from './column-changes';
 import { toCheckDefinition, toColumnDefinition, toForeignKeyDefinition, toIndexDefinition, toTableDefinition, type EnumContext } from './definitions';
 import { emptyCatalog, type EnumCatalog } from './enum-catalog';
+import { emptyIndexCatalog, type IndexCatalog } from './index-catalog';
 import { attachEnumDependents } from './enum-dependents';
 import { planEnumChanges, type EnumPlan, type EnumRenames } from './enum-planner';
 import { columnEnumType, enumRefOf, nativeEnumKey, tableRefOf, type NativeEnumMap } from './enum-usage';
@@ -34,6 +35,11 @@ export interface PlanInput {
   readonly enumRenames?: EnumRenames;
   /** Guess enum renames (default `true`): see `planEnumChanges`. */
   readonly guessEnumRenames?: boolean;
+  /**
+   * The database's own index definitions (`readIndexCatalog`): dropped indexes keep them, so `down`
+   * re-creates them exactly. Without it, `down` rebuilds them from MikroORM's reading.
+   */
+  readonly indexCatalog?: IndexCatalog;
 }
 
 /**
@@ -59,6 +65,9 @@ export interface PlanInput {
 export function planOperations(input: PlanInput): Operation[] {
   const { from, to, diff, platform } = input;
   const safe = input.safe ?? false;
+  const indexCatalog = input.indexCatalog ?? emptyIndexCatalog();
+  /** A dropped index of `fromTable`, with the catalog's definition. */
+  const droppedIndex = (index: IndexDef, fromTable: DatabaseTable) => toIndexDefinition(index, fromTable, indexCatalog.get(tableRefOf(fromTable), index.keyName));
   const fromEnums: EnumContext = { nativeEnums: from.getNativeEnums() as NativeEnumMap, source: 'database' };
   const toEnums: EnumContext = { nativeEnums: to.getNativeEnums() as NativeEnumMap, source: 'metadata' };
 
@@ -155,7 +164,7 @@ export function planOperations(input: PlanInput): Operation[] {
     if ('changedComment' in td) tableComments.push({ kind: 'alterTableComment', table, from: fromTable.comment || null, to: toTable.comment || null });
 
     for (const fk of sortedForeignKeys(Object.values(td.removedForeignKeys))) {
-      dropForeignKeys.push({ kind: 'dropForeignKey', table, foreignKey: toForeignKeyDefinition(fk) });
+      dropForeignKeys.push({ kind: 'dropForeignKey', table, foreignKey: toForeignKeyDefinition(fk), undeclared: true });
     }
     for (const fk of sortedForeignKeys(Object.values(td.changedForeignKeys))) {
       const old = findForeignKey(fromTable, fk.constraintName);
@@ -167,11 +176,11 @@ export function planOperations(input: PlanInput): Operation[] {
     }
 
     for (const index of sortedIndexes(Object.values(td.removedIndexes))) {
-      dropIndexes.push({ kind: 'dropIndex', table, index: toIndexDefinition(index, fromTable) });
+      dropIndexes.push({ kind: 'dropIndex', table, index: droppedIndex(index, fromTable), undeclared: true });
     }
     for (const [name, index] of sortedEntries(td.changedIndexes)) {
       const old = index.primary ? fromTable.getPrimaryKey() : fromTable.getIndex(name);
-      if (old) dropIndexes.push({ kind: 'dropIndex', table, index: toIndexDefinition(old, fromTable) });
+      if (old) dropIndexes.push({ kind: 'dropIndex', table, index: droppedIndex(old, fromTable) });
       createIndexes.push({ kind: 'createIndex', table, index: toIndexDefinition(index, toTable) });
     }
     for (const index of sortedIndexes(Object.values(td.addedIndexes))) {
@@ -181,7 +190,7 @@ export function planOperations(input: PlanInput): Operation[] {
       const old = fromTable.getIndex(oldName);
       if (index.unique && old) {
         // a unique constraint is re-created under its new name, as MikroORM does
-        dropIndexes.push({ kind: 'dropIndex', table, index: toIndexDefinition(old, fromTable) });
+        dropIndexes.push({ kind: 'dropIndex', table, index: droppedIndex(old, fromTable) });
         createIndexes.push({ kind: 'createIndex', table, index: toIndexDefinition(index, toTable) });
       } else {
         renameIndexes.push({ kind: 'renameIndex', table, from: oldName, to: index.keyName, guessed: true });
@@ -189,7 +198,7 @@ export function planOperations(input: PlanInput): Operation[] {
     }
 
     for (const check of sortedBy(Object.values(td.removedChecks), (c) => c.name)) {
-      dropChecks.push({ kind: 'dropCheck', table, check: toCheckDefinition(check) });
+      dropChecks.push({ kind: 'dropCheck', table, check: toCheckDefinition(check), undeclared: true });
     }
     for (const check of sortedBy(Object.values(td.changedChecks), (c) => c.name)) {
       const old = fromTable.getCheck(check.name);

@@ -80,7 +80,10 @@ export class OperationSqlRenderer {
           helper.configureColumn(column, col, helper.knex);
         });
         if (op.column.comment) statements.push(this.columnCommentSql(op.table, op.column.name, op.column.comment));
-        return statements;
+        if (op.notNullIfEmpty !== true) return statements;
+        const table = this.tableName(op.table);
+        const setNotNull = `alter table ${table} alter column ${this.quote(op.column.name)} set not null`;
+        return [...statements, `do $alembic$ begin if not exists (select from ${table}) then ${setNotNull}; end if; end $alembic$`];
       }
       case 'dropColumn':
         return [helper.getDropColumnsSQL(op.table.name, [toMikroColumn(op.column)], this.schemaArg(op.table))];
@@ -100,6 +103,9 @@ export class OperationSqlRenderer {
       }
       case 'createIndex': {
         const index = op.index;
+        // an index read from the database comes back as the catalog defines it
+        if (index.constraintDefinition !== undefined) return [`alter table ${this.tableName(op.table)} add constraint ${this.quote(index.keyName)} ${index.constraintDefinition}`];
+        if (index.definition !== undefined) return [index.definition];
         const columns = (index.columnTypes ?? []).map((type, i) => ({ ...this.namedColumn(index.columnNames[i]), type }));
         const table = toDatabaseTable(this.platform, { ...op.table, columns, indexes: [index] });
         return this.alter(op.table, (t) => {
@@ -123,6 +129,8 @@ export class OperationSqlRenderer {
       case 'renameIndex':
         return [`alter index ${this.qualified(op.table.schema, op.from)} rename to ${this.quote(op.to)}`];
       case 'addCheck':
+        // a check read from the database comes back as the catalog defines it (pg_get_constraintdef)
+        if (op.check.definition !== undefined) return [`alter table ${this.tableName(op.table)} add constraint ${this.quote(op.check.name)} ${op.check.definition}`];
         return this.alter(op.table, (t) => t.check(op.check.expression, {}, this.quote(op.check.name)));
       case 'dropCheck':
         return this.alter(op.table, (t) => t.dropChecks(this.quote(op.check.name)));

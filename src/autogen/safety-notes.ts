@@ -19,6 +19,9 @@ export const SAFETY_CODES = Object.freeze([
   'GUESSED_ENUM_RENAME',
   'GUESSED_ENUM_TYPE_RENAME',
   'ENUM_DOWN_BLOCKED',
+  'DROP_UNDECLARED_INDEX',
+  'DROP_UNDECLARED_CHECK',
+  'DROP_UNDECLARED_FOREIGN_KEY',
 ] as const);
 
 /** One of {@link SAFETY_CODES}. */
@@ -60,7 +63,10 @@ function notesOf(op: Operation, created: ReadonlySet<string>): SafetyNote[] {
     }
     case 'dropColumn': {
       const table = displayName(op.table);
-      return [note('DATA_LOSS_DROP_COLUMN', `drops column ${table}.${op.column.name} and its data; down re-adds the column, without the data`, table, op.column.name)];
+      const c = op.column;
+      const nullableDown = !(c.nullable || c.default !== null || c.autoincrement || c.primary || c.generated !== undefined);
+      const down = nullableDown ? 'down re-adds the column without the data, nullable (NOT NULL only when the table is empty)' : 'down re-adds the column, without the data';
+      return [note('DATA_LOSS_DROP_COLUMN', `drops column ${table}.${c.name} and its data; ${down}`, table, c.name)];
     }
     case 'alterColumnType': {
       if (!isNarrowingTypeChange(op.from, op.to)) return [];
@@ -138,6 +144,23 @@ function notesOf(op: Operation, created: ReadonlySet<string>): SafetyNote[] {
         `guessed that enum type ${displayName(op.from)} was renamed to ${displayName(op.to)} (same values, used by the same columns); ` +
         `if it is not, generate again with the autogenerate option enumRenames: { types: { '${displayName(op.from)}': null } }`;
       return [note('GUESSED_ENUM_TYPE_RENAME', message)];
+    }
+    case 'dropIndex': {
+      if (op.undeclared !== true) return [];
+      const table = displayName(op.table);
+      const what = op.index.primary ? 'primary key' : op.index.constraint ? 'unique constraint' : 'index';
+      return [note('DROP_UNDECLARED_INDEX', `drops ${what} ${op.index.keyName} on ${table}, which no entity declares; to keep it, add it to the entities or to the \`ignore\` option`, table)];
+    }
+    case 'dropCheck': {
+      if (op.undeclared !== true) return [];
+      const table = displayName(op.table);
+      return [note('DROP_UNDECLARED_CHECK', `drops check ${op.check.name} on ${table}, which no entity declares; to keep it, add it to the entities or to the \`ignore\` option`, table)];
+    }
+    case 'dropForeignKey': {
+      if (op.undeclared !== true) return [];
+      const table = displayName(op.table);
+      const fk = op.foreignKey.constraintName;
+      return [note('DROP_UNDECLARED_FOREIGN_KEY', `drops foreign key ${fk} on ${table}, which no entity declares; to keep it, add it to the entities or to the \`ignore\` option`, table)];
     }
     case 'addEnumValue': {
       if (op.downBlockers === undefined || op.downBlockers.length === 0) return [];

@@ -1,0 +1,82 @@
+/**
+ * Objects the entities never declared (a CHECK, a partial or hash index, a deferrable unique
+ * constraint created by a hand-written revision): autogenerate names every drop of one with its own
+ * safety code, re-creates them in `down()` from the catalog's own definition (`pg_get_constraintdef`,
+ * `pg_get_indexdef`), and leaves them alone when the `ignore`/`include` options say so.
+ */
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { expect } from 'chai';
+import { useTestDatabase } from '../support/database';
+import { useAutogenHarness } from './support/autogen-harness';
+import { sql } from './support/schema-fingerprint';
+
+enum UserRole {
+  ADMIN = 'admin',
+  USER = 'user',
+}
+
+@Entity({ tableName: 'user' })
+class U1User {
+  @PrimaryKey() id!: number;
+  @Property() name!: string;
+  @Enum({ items: () => UserRole, nativeEnumName: 'user_role' }) role!: UserRole;
+}
+
+/** What a hand-written revision of a team added (none of it is in the entities). */
+const HAND_MADE = [
+  `alter table "user" add constraint "user_admin_named_check" check ((role <> 'admin') or (name <> ''))`,
+  `alter table "user" add constraint "user_nested_check" check (((length(name) > 0) and (id > 0)) or ((name)::text ~ '^x(y|z)'::text))`,
+  `alter table "user" add constraint "user_cast_fn_check" check (lower(name::text) <> 'root'::text and coalesce(nullif(name, ''), 'a') <> 'b')`,
+  `alter table "user" add constraint "user_id_positive" check (id > 0) not valid`,
+  `create index "user_admin_idx" on "user" (name) where (role = 'admin' or (name <> '' and id > 2))`,
+  `create index "user_name_hash" on "user" using hash (name)`,
+  `create index "user_name_desc" on "user" (name desc nulls last, id)`,
+  `alter table "user" add constraint "user_name_role_key" unique (name, role) deferrable initially deferred`,
+];
+
+describe('autogen: objects the entities never declared', function () {
+  this.timeout(180_000);
+  const db = useTestDatabase();
+  const h = useAutogenHarness(db);
+
+  async function seed(): Promise<void> {
+    await h.reset();
+    await h.generate([U1User], 'init');
+    await h.upgrade();
+    for (const statement of HAND_MADE) await sql(db.url, statement);
+    await sql(db.url, `insert into "user" (name, role) values ('ann', 'admin'), ('bob', 'user'), ('xy', 'user')`);
+  }
+
+  it('drops them with a safety note each, and down re-creates them from the catalog (up/down/up with rows, then converges)', async () => {
+    await seed();
+    const before = await h.fingerprint();
+    const { result, text } = await h.generate([U1User], 'drop hand-made');
+    expect(result.notes.map((n) => n.code)).to.deep.equal([
+      'DROP_UNDECLARED_INDEX',
+      'DROP_UNDECLARED_INDEX',
+      'DROP_UNDECLARED_INDEX',
+      'DROP_UNDECLARED_INDEX',
+      'DROP_UNDECLARED_CHECK',
+      'DROP_UNDECLARED_CHECK',
+      'DROP_UNDECLARED_CHECK',
+      'DROP_UNDECLARED_CHECK',
+    ]);
+    expect(text).to.contain('// DROP_UNDECLARED_CHECK: drops check user_admin_named_check on user');
+    expect(result.downSql).to.include(
+      `alter table "user" add constraint "user_admin_named_check" CHECK (((role <> 'admin'::user_role) OR ((name)::text <> ''::text)));`,
+    );
+    expect(result.downSql).to.include(`alter table "user" add constraint "user_id_positive" CHECK ((id > 0)) NOT VALID;`);
+    expect(result.downSql).to.include('CREATE INDEX user_name_hash ON public."user" USING hash (name);');
+    expect(result.downSql).to.include(`alter table "user" add constraint "user_name_role_key" UNIQUE (name, role) DEFERRABLE INITIALLY DEFERRED;`);
+
+    await h.upgrade();
+    expect((await h.diff([U1User])).empty, 'converges after the drop').to.equal(true);
+    await h.downgrade('-1');
+    expect(await h.fingerprint(), 'down restores every object exactly').to.deep.equal(before);
+    expect(await sql(db.url, `select count(*)::int as n from "user"`)).to.deep.equal([{ n: 3 }]);
+    const invalid = await sql(db.url, `select convalidated from pg_constraint where conname = 'user_id_positive'`);
+    expect(invalid).to.deep.equal([{ convalidated: false }]);
+    await h.upgrade();
+    expect((await h.diff([U1User])).empty, 'converges after up/down/up').to.equal(true);
+  });
+});
