@@ -3,6 +3,7 @@
  * rendered `up()`/`down()` bodies, SQL and a summary.
  */
 export { autogenerate, type AutogenOptions } from './autogenerate';
+export { autogenerateBaseline, type BaselineOptions } from './baseline';
 export { renderAutogenResult, type AutogenResult } from './autogen-result';
 export { checkEnumItems, columnChangeOperations, enumCheck, type ColumnChangeOperations } from './column-changes';
 export { describeOperation } from './describe-operation';

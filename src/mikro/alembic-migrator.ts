@@ -18,8 +18,9 @@ import { writeRevision } from '../script/revision-writer';
 import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
 import type { AutogenOptions, AutogenResult } from '../autogen';
-import { runAutogenerate, type AutogenSafetyNote } from './autogen-port';
-import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, MultipleHeadsError } from './errors';
+import { runAutogenerate, runBaseline, type AutogenSafetyNote } from './autogen-port';
+import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
+import { initialSchemaState } from './initial-schema';
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
 import { connectionFromConfig } from './orm-connection';
@@ -51,6 +52,12 @@ export interface CreateRevisionOptions {
   readonly path?: string;
   /** The new revision's id (default: a random one). */
   readonly revId?: string;
+  /**
+   * Write a baseline: the whole current model as a new base revision (the entities compared with an
+   * empty schema, not with the database, which is not read). Stamp it where the schema exists,
+   * upgrade where it does not. Implies `autogenerate`; `head` defaults to `'base'`.
+   */
+  readonly baseline?: boolean;
 }
 
 /** What {@link AlembicMigrator.createRevision} did. */
@@ -329,12 +336,14 @@ export class AlembicMigrator implements IMigrator {
    * ```
    */
   async createRevision(options: CreateRevisionOptions = {}): Promise<CreatedRevision> {
-    const autogenerate = options.autogenerate ?? true;
+    const autogenerate = options.baseline === true || (options.autogenerate ?? true);
     const env = options.path === undefined ? this.authoringEnvironment() : this.authoringEnvironment(options.path);
     const { graph } = env;
-    const parents = this.parentsOf(graph, options.head);
+    const parents = this.parentsOf(graph, options.head ?? (options.baseline ? 'base' : undefined));
     let result: AutogenResult | undefined;
-    if (autogenerate) {
+    if (options.baseline) {
+      result = await runBaseline(this.orm);
+    } else if (autogenerate) {
       await this.ensureDatabase();
       await this.requireAtHead(env, 'Autogenerating a revision');
       result = await runAutogenerate(this.orm, this.autogenRequest());
@@ -442,9 +451,9 @@ export class AlembicMigrator implements IMigrator {
   // ─── MikroORM's IMigrator ───────────────────────────────────────────────────────────────────────
 
   /**
-   * `migration:create [-b] [-p path] [-n name]`: {@link createRevision} on the head, with `name` as
-   * the message. `initial` is accepted only while there is no revision (then it is a normal create).
-   * No difference → `fileName: ''` (the CLI says the schema is up to date).
+   * `migration:create [-b] [-p path] [-n name] [-i]`: {@link createRevision} on the head, with `name`
+   * as the message; `initial` is {@link createInitialMigration}. No difference → `fileName: ''` (the
+   * CLI says the schema is up to date). `fileName` is the bare file name, as MikroORM's.
    *
    * @example
    * ```ts
@@ -452,17 +461,9 @@ export class AlembicMigrator implements IMigrator {
    * ```
    */
   async createMigration(path?: string, blank?: boolean, initial?: boolean, name?: string): Promise<OrmMigrationResult> {
-    if (initial) {
-      const size = (path === undefined ? this.authoringEnvironment() : this.authoringEnvironment(path)).graph.size;
-      if (size > 0) throw new InitialRevisionExistsError(size);
-    }
+    if (initial) return this.createInitialMigration(path, name, blank);
     const created = await this.createRevision({ message: name, autogenerate: !blank, path });
-    if (!created.written || created.path === null) return { fileName: '', code: '', diff: { up: [], down: [] } };
-    return {
-      fileName: created.fileName ?? '',
-      code: created.code,
-      diff: blank ? { up: [BLANK_DIFF], down: [BLANK_DIFF] } : { up: [...created.upSql], down: [...created.downSql] },
-    };
+    return migrationResult(created, blank === true);
   }
 
   /**
@@ -488,15 +489,44 @@ export class AlembicMigrator implements IMigrator {
   }
 
   /**
-   * `migration:create --initial`: the first revision (refused once revisions exist).
+   * `migration:create --initial`: the first revision, as MikroORM's migrator writes it. Refused once
+   * revisions exist (`INITIAL_EXISTS`). The revision is the whole current model, compared with an
+   * empty schema (a baseline, see {@link createRevision}'s `baseline`), whatever the database holds:
+   *
+   * - none of the entities' tables exist: the revision is pending (`migration:up` runs it);
+   * - all exist: the revision is recorded as applied in this database (stamped), without running,
+   *   as MikroORM marks its initial migration executed; a model that differs from the tables is
+   *   logged as a warning (run `migration:create` for the difference);
+   * - some exist: refused (`INITIAL_SCHEMA_PARTIAL`), nothing written, as MikroORM refuses.
+   *
+   * `blank` writes an empty base revision (nothing is stamped).
    *
    * @example
    * ```ts
-   * await orm.migrator.createInitialMigration();
+   * const { fileName } = await orm.migrator.createInitialMigration(); // on a database made by schema:update: written and stamped
    * ```
    */
-  async createInitialMigration(path?: string): Promise<OrmMigrationResult> {
-    return this.createMigration(path, false, true);
+  async createInitialMigration(path?: string, name?: string, blank?: boolean): Promise<OrmMigrationResult> {
+    const env = path === undefined ? this.authoringEnvironment() : this.authoringEnvironment(path);
+    if (env.graph.size > 0) throw new InitialRevisionExistsError(env.graph.size);
+    if (blank) return migrationResult(await this.createRevision({ message: name, autogenerate: false, path }), true);
+    await this.ensureDatabase();
+    const schema = await initialSchemaState(this.orm);
+    if (schema.state === 'some') {
+      throw new InitialSchemaPartialError(schema.existing, schema.expected.filter((t) => !schema.existing.includes(t)));
+    }
+    const created = await this.createRevision({ message: name?.trim() || 'initial', baseline: true, path });
+    if (schema.state === 'all' && created.id !== null) {
+      await this.runtime(this.authoringEnvironment(path)).stamp(created.id);
+      this.log.info?.(`The schema exists: revision ${created.id} recorded as applied without running it (stamp)`);
+      const drift = await runAutogenerate(this.orm, this.autogenRequest());
+      if (!drift.empty) {
+        this.log.warn?.(
+          `The database differs from the entities (${drift.summary.replace(/\s*\n\s*/g, '; ')}): run migration:create to write the difference.`,
+        );
+      }
+    }
+    return migrationResult(created, false);
   }
 
   /**
@@ -750,6 +780,16 @@ export class AlembicMigrator implements IMigrator {
     if (this.orm.config.get('ensureDatabase') === false) return;
     await this.orm.schema.ensureDatabase();
   }
+}
+
+/** MikroORM's result of a create: `fileName` bare, `''` when nothing was written. */
+function migrationResult(created: CreatedRevision, blank: boolean): OrmMigrationResult {
+  if (!created.written || created.path === null) return { fileName: '', code: '', diff: { up: [], down: [] } };
+  return {
+    fileName: created.fileName ?? '',
+    code: created.code,
+    diff: blank ? { up: [BLANK_DIFF], down: [BLANK_DIFF] } : { up: [...created.upSql], down: [...created.downSql] },
+  };
 }
 
 function hasMigrations(input: MigrateInput): boolean {

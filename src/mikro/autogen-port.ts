@@ -20,3 +20,17 @@ export async function runAutogenerate(orm: MikroORM, options: AutogenOptions): P
   const { autogenerate } = require('../autogen') as typeof import('../autogen');
   return autogenerate(orm, options);
 }
+
+/**
+ * The base revision of the current model (entities vs. an empty schema; see `autogenerateBaseline`),
+ * loaded on first use like {@link runAutogenerate}.
+ *
+ * @example
+ * ```ts
+ * const baseline = await runBaseline(orm);
+ * ```
+ */
+export async function runBaseline(orm: MikroORM): Promise<AutogenResult> {
+  const { autogenerateBaseline } = require('../autogen') as typeof import('../autogen');
+  return autogenerateBaseline(orm);
+}

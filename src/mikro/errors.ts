@@ -144,6 +144,37 @@ export class InitialRevisionExistsError extends AlembicError {
 }
 
 /**
+ * `createInitialMigration()` (`migration:create --initial`) on a database that has some of the
+ * entities' tables but not all: the initial revision can neither be run (the tables exist) nor be
+ * recorded as applied (the others do not). MikroORM's migrator refuses the same. Nothing was
+ * written. Code `INITIAL_SCHEMA_PARTIAL`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await orm.migrator.createInitialMigration();
+ * } catch (e) {
+ *   if (e instanceof InitialSchemaPartialError) console.error(e.existing, e.missing);
+ * }
+ * ```
+ */
+export class InitialSchemaPartialError extends AlembicError {
+  readonly existing: readonly string[];
+  readonly missing: readonly string[];
+
+  constructor(existing: readonly string[], missing: readonly string[]) {
+    super(
+      'INITIAL_SCHEMA_PARTIAL',
+      `An initial revision needs either none or all of the entities' tables, but the database has ${existing.length} ` +
+        `(${existing.join(', ')}) and lacks ${missing.length} (${missing.join(', ')}). Remove the existing tables, or create ` +
+        'the missing ones and try again; or write a baseline (npx mikro-orm-alembic revision --autogenerate --baseline) and stamp it yourself.',
+    );
+    this.existing = Object.freeze([...existing]);
+    this.missing = Object.freeze([...missing]);
+  }
+}
+
+/**
  * `migration:check` with revisions pending could not build the head schema in a scratch database
  * (the role may not `CREATE DATABASE`). Code `CHECK_NEEDS_HEAD`.
  *

@@ -24,11 +24,13 @@ export {
   DatabaseNotAtHeadError,
   FromMismatchError,
   InitialRevisionExistsError,
+  InitialSchemaPartialError,
   MultipleHeadsError,
   NotRegisteredError,
   UnknownMigrationError,
   UnsupportedMigrateOptionError,
 } from './errors';
+export { initialSchemaState, type InitialSchemaState } from './initial-schema';
 export { initWithUpgrade } from './init-with-upgrade';
 export { migrateRequest, type MigrateInput, type MigrateRequest } from './migrate-request';
 export { migrationEntry, type ExecutedMigration, type MigrationEntry, type MigrationEventPayload } from './migration-entry';
