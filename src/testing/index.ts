@@ -6,6 +6,7 @@ export { MigrationCheckError, type MigrationCheckCode } from './errors';
 export {
   MigrationTestKit,
   StairwaySession,
+  TEST_DB_PREFIX_VARIABLE,
   type DataHook,
   type KitDatabase,
   type MigrationTestKitOptions,

@@ -41,7 +41,22 @@ export interface MigrationTestKitOptions extends EnvironmentOptions {
    * `assertModelsMatchMigrations`. The connection settings are replaced by the kit's database.
    */
   readonly orm?: OrmOptions | (() => OrmOptions | Promise<OrmOptions>);
+  /**
+   * The start of the names of the kit's throw-away databases (`<prefix>_<pid>_<random>`), so that a
+   * shared server's administrators can tell them apart and clean up after a killed run. Default:
+   * the `MIKRO_ORM_ALEMBIC_TEST_DB_PREFIX` environment variable, else `mo_alembic_kit`. Lower-cased;
+   * characters other than `a-z0-9_` become `_`.
+   *
+   * @example
+   * ```ts
+   * const kit = await MigrationTestKit.open({ path: 'migrations', databasePrefix: 'ci_billing' });
+   * ```
+   */
+  readonly databasePrefix?: string;
 }
+
+/** The environment variable that sets the kit's database name prefix when the option does not. */
+export const TEST_DB_PREFIX_VARIABLE = 'MIKRO_ORM_ALEMBIC_TEST_DB_PREFIX';
 
 /** MikroORM options as the kit takes them (`Options` of `@mikro-orm/core`). */
 export type OrmOptions = Options;
@@ -327,7 +342,13 @@ export class MigrationTestKit {
 
   /** A new empty database on the kit's server; drop it yourself. */
   async createDatabase(): Promise<ThrowawayDatabase> {
-    return createThrowawayDatabase(await this.server_(), { prefix: 'mo_alembic_kit' });
+    return createThrowawayDatabase(await this.server_(), { prefix: this.databasePrefix });
+  }
+
+  /** The prefix of the kit's database names: the option, else `MIKRO_ORM_ALEMBIC_TEST_DB_PREFIX`, else `mo_alembic_kit`. */
+  get databasePrefix(): string {
+    const fromEnv = process.env[TEST_DB_PREFIX_VARIABLE];
+    return this.options.databasePrefix ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : 'mo_alembic_kit');
   }
 
   /** Runs `fn` on a new empty database, dropped afterwards whatever happens. */

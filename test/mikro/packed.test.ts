@@ -1,12 +1,14 @@
 /**
- * As a user would: the package is compiled and packed (`npm pack`), installed into a scratch project
+ * As a user would: a clean clone of the repository (its committed tree: commit first) is packed
+ * (`npm pack`, which builds through the `prepare` script), installed into a scratch project
  * with the MikroORM packages (`npm install --prefer-offline`: from npm's cache when it has them), and
  * `npx mikro-orm migration:create|up|down|list|pending|check|fresh` run there against real PostgreSQL.
  *
- * The repository's own `dist/` is not touched: the package is compiled into a temporary copy.
+ * The repository's own `dist/` is not touched. The package's types are also compiled from a consumer
+ * with `moduleResolution` node10 (classic `module: commonjs`) and node16.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
@@ -18,13 +20,14 @@ const REPO = resolve(__dirname, '..', '..');
 interface Run {
   readonly code: number;
   readonly output: string;
+  readonly stdout: string;
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
     execFile(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '') });
+      done({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, ''), stdout });
     });
   });
 }
@@ -47,6 +50,7 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
   const db = useTestDatabase({ prefix: 'mikro_packed' });
   let work: string;
   let app: string;
+  let packed: string[] = [];
 
   const npx = (...args: string[]) => run('npx', ['--no', 'mikro-orm', ...args], app, { APP_DATABASE_URL: db.url });
   const query = async (sql: string): Promise<Record<string, unknown>[]> => {
@@ -63,15 +67,16 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
   before(async function () {
     this.timeout(300_000);
     work = mkdtempSync(join(tmpdir(), 'mikro-packed-'));
-    const pkg = join(work, 'package');
-    mkdirSync(pkg);
-    const tsc = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist')], REPO);
-    expect(tsc.code, tsc.output).to.equal(0);
-    for (const file of ['package.json', 'LICENSE', 'README.md', 'docs']) {
-      if (existsSync(join(REPO, file))) cpSync(join(REPO, file), join(pkg, file), { recursive: true });
-    }
-    const pack = await run('npm', ['pack', '--pack-destination', work, '--ignore-scripts'], pkg);
+    // a clean clone of the committed tree (no dist/, nothing untracked); node_modules is linked in
+    // only so that the build can run: what is tested is the tarball `npm pack` makes there
+    const clone = join(work, 'clone');
+    const cloned = await run('git', ['clone', '-q', '--no-hardlinks', REPO, clone], work);
+    expect(cloned.code, cloned.output).to.equal(0);
+    expect(existsSync(join(clone, 'dist')), 'the clone has no dist/').to.equal(false);
+    symlinkSync(join(REPO, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    const pack = await run('npm', ['pack', '--json', '--pack-destination', work], clone);
     expect(pack.code, pack.output).to.equal(0);
+    packed = (JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf('\n[\n') + 1)) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz')) as string;
     expect(tarball, pack.output).to.match(/^mikro-orm-alembic-.*\.tgz$/);
 
@@ -101,7 +106,7 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, skipLibCheck: true, outDir: 'dist' } }),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, skipLibCheck: true, outDir: 'dist' }, include: ['src'] }),
     );
     writeFileSync(
       join(app, 'src', 'mikro-orm.config.ts'),
@@ -125,6 +130,46 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
 
   after(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('the tarball holds the compiled package (every export and the bin) and no source map', () => {
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'package.json', 'README.md']) {
+      expect(packed, file).to.include(file);
+    }
+    for (const sub of ['harness', 'testing', 'autogen']) {
+      expect(packed).to.include(`dist/src/${sub}/index.js`).and.include(`dist/src/${sub}/index.d.ts`);
+    }
+    expect(packed.filter((f) => f.endsWith('.map'))).to.deep.equal([]);
+    const main = readFileSync(join(app, 'node_modules/mikro-orm-alembic/dist/src/index.js'), 'utf8');
+    expect(main).not.to.contain('sourceMappingURL');
+  });
+
+  it("the types resolve for every subpath under moduleResolution node10 (module: commonjs) and node16", async () => {
+    const consumer = [
+      "import { alembic, type AlembicOptions } from 'mikro-orm-alembic';",
+      "import { createThrowawayDatabase } from 'mikro-orm-alembic/harness';",
+      "import { MigrationTestKit, describeMigrations, type MigrationTestKitOptions } from 'mikro-orm-alembic/testing';",
+      "import { autogenerate } from 'mikro-orm-alembic/autogen';",
+      '',
+      "const options: AlembicOptions = { path: 'dist/migrations', pathTs: 'src/migrations' };",
+      "export const used = [alembic(options), createThrowawayDatabase, MigrationTestKit.open, describeMigrations, autogenerate];",
+      "export const kit: MigrationTestKitOptions = { path: 'src/migrations', databasePrefix: 'app_ci' };",
+      '// an `any` module would leave this directive unused, which is an error: the types are real',
+      '// @ts-expect-error databasePrefix is a string',
+      'export const wrong: MigrationTestKitOptions = { databasePrefix: 1 };',
+      '',
+    ].join('\n');
+    mkdirSync(join(app, 'consumer'), { recursive: true });
+    writeFileSync(join(app, 'consumer', 'index.ts'), consumer);
+    for (const [module, moduleResolution] of [['commonjs', 'node10'], ['node16', 'node16']]) {
+      const tsconfig = join(app, `tsconfig.${moduleResolution}.json`);
+      writeFileSync(
+        tsconfig,
+        JSON.stringify({ compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['consumer/index.ts'] }),
+      );
+      const tsc = await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], app);
+      expect(tsc.code, `${moduleResolution}: ${tsc.output}`).to.equal(0);
+    }
   });
 
   it('migration:check says a revision is needed; migration:create writes it (importing the installed package)', async () => {

@@ -3,11 +3,12 @@
  * catch) and against healthy branched chains, on real PostgreSQL.
  */
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeRevision } from '../../src/script';
-import { MigrationCheckError, MigrationTestKit } from '../../src/testing';
+import { MigrationCheckError, MigrationTestKit, TEST_DB_PREFIX_VARIABLE } from '../../src/testing';
 import { useTestDatabase } from '../support/database';
 
 const IMPORT_FROM = resolve(__dirname, '../../src/script/revision');
@@ -101,6 +102,39 @@ describe('migration test kit', function () {
     expect(result.stepped[5]).to.equal('eeee00000006');
     expect(result.floor).to.equal(null);
     await k.assertDowngradeLeavesNoTrace();
+  });
+
+  it('names its throw-away databases with the databasePrefix option, else MIKRO_ORM_ALEMBIC_TEST_DB_PREFIX, else mo_alembic_kit', async () => {
+    const dir = chain(healthy.slice(0, 1));
+    dirs.push(dir);
+    const saved = process.env[TEST_DB_PREFIX_VARIABLE];
+    const names: string[] = [];
+    try {
+      delete process.env[TEST_DB_PREFIX_VARIABLE];
+      for (const [prefix, env] of [['CI-Billing', 'from_env'], [undefined, 'from_env'], [undefined, undefined]] as const) {
+        if (env === undefined) delete process.env[TEST_DB_PREFIX_VARIABLE];
+        else process.env[TEST_DB_PREFIX_VARIABLE] = env;
+        kit = await MigrationTestKit.open({ path: dir, serverUrl: db.serverUrl, preferTs: true, databasePrefix: prefix });
+        const made = await kit.createDatabase();
+        try {
+          names.push(made.name);
+          const client = new Client({ connectionString: db.serverUrl });
+          await client.connect();
+          const found = await client.query('select 1 from pg_database where datname = $1', [made.name]).finally(() => client.end());
+          expect(found.rows).to.have.length(1);
+        } finally {
+          await made.drop();
+        }
+        await kit.close();
+        kit = undefined;
+      }
+    } finally {
+      if (saved === undefined) delete process.env[TEST_DB_PREFIX_VARIABLE];
+      else process.env[TEST_DB_PREFIX_VARIABLE] = saved;
+    }
+    expect(names[0]).to.match(/^ci_billing_\d+_[0-9a-f]{8}$/);
+    expect(names[1]).to.match(/^from_env_\d+_[0-9a-f]{8}$/);
+    expect(names[2]).to.match(/^mo_alembic_kit_\d+_[0-9a-f]{8}$/);
   });
 
   it('catches two heads after parallel pull requests, and says how to merge them', async () => {
