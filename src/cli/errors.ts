@@ -88,6 +88,32 @@ export class CheckFailedError extends AlembicError {
   }
 }
 
+/** One revision module `check` could not load. */
+export interface FailedRevisionModule {
+  readonly id: string;
+  /** The file, relative to the working directory. */
+  readonly file: string;
+  /** Why it failed, starting with the file (the loader's message: compile error with line, failing import, header mismatch). */
+  readonly error: string;
+}
+
+/**
+ * `check` loaded every revision module and some failed (a syntax error, a failing import, a class
+ * that disagrees with its header): `upgrade` would fail on them. Code `CLI_CHECK_MODULES`; exit 1.
+ */
+export class RevisionModulesFailedError extends AlembicError {
+  readonly failed: readonly FailedRevisionModule[];
+
+  constructor(failed: readonly FailedRevisionModule[]) {
+    super(
+      'CLI_CHECK_MODULES',
+      `${failed.length} revision module${failed.length === 1 ? '' : 's'} cannot be loaded:\n` +
+        failed.map((f) => `  ${f.error.split('\n').join('\n    ')}`).join('\n'),
+    );
+    this.failed = Object.freeze([...failed]);
+  }
+}
+
 /**
  * `init` would scaffold into a folder that already holds revision files. Code `CLI_INIT_NOT_EMPTY`.
  *

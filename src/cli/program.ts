@@ -203,7 +203,8 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
 
   program
     .command('check')
-    .description('graph health for CI: every file readable, no broken link, one head (exit 1 otherwise)')
+    .description('graph health for CI: every file readable and its module loadable, no broken link, one head (exit 1 otherwise)')
+    .option('--headers-only', 'fast: read the file headers only, do not load (compile) the revision modules')
     .addOption(jsonOption())
     .action(
       verb((ctx, options: import('./verbs/check').CheckOptions) =>

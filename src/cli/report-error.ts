@@ -29,6 +29,7 @@ const HINTS: Record<string, string> = {
     'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, percent-encoding @ : / ? # % in the user and password ' +
     "(encodeURIComponent), e.g. postgres://app:p%40ss@db:5432/app; sslmode is one of disable, allow, prefer, require, verify-ca, verify-full",
   NOT_A_HEAD: 'pass --splice to start a branch from a revision that is not a head',
+  CLI_CHECK_MODULES: 'upgrade would fail on these files: fix them (`check --headers-only` checks the graph alone, without loading modules)',
   CLI_NOT_AT_HEAD: 'upgrade the database to the head first (`mikro-orm-alembic upgrade head`), or pass --head for the revision it is at',
 };
 
