@@ -60,24 +60,72 @@ export function tableRefOf(table: DatabaseTable): TableRef {
  * ```
  */
 export function columnEnumType(column: Column, tableSchema: string, nativeEnums: NativeEnumMap, source: SchemaSource): EnumTypeRef | undefined {
-  const raw = (column.nativeEnumName ?? column.type).replace(/\[\]$/, '').replace(/"/g, '');
-  const local = tableSchema === DEFAULT_SCHEMA ? raw : `${tableSchema}.${raw}`;
-  let candidates: string[];
-  if (raw.includes('.')) {
-    candidates = [raw.startsWith(`${DEFAULT_SCHEMA}.`) ? raw.slice(DEFAULT_SCHEMA.length + 1) : raw];
-  } else if (source === 'metadata' && column.nativeEnumName !== undefined) {
-    candidates = [local];
-  } else if (source === 'database' && column.nativeEnumName !== undefined) {
-    candidates = [raw];
-  } else {
-    // an array column (MikroORM does not mark it) or an unmarked column: the table's schema first
-    candidates = [local, raw];
-  }
-  for (const key of candidates) {
-    const entry = nativeEnums[key];
-    if (entry !== undefined) return enumRefOf(entry);
+  const written = (column.nativeEnumName ?? column.type).replace(/\[\]$/, '');
+  // the name as written (`we"ird`, MikroORM's metadata) and, when it is SQL (`"we""ird"`, `app."Kind"`), unquoted
+  const unquoted = unquoteQualifiedName(written);
+  for (const raw of unquoted === undefined || unquoted === written ? [written] : [written, unquoted]) {
+    const local = tableSchema === DEFAULT_SCHEMA ? raw : `${tableSchema}.${raw}`;
+    let candidates: string[];
+    if (raw.includes('.')) {
+      candidates = [raw.startsWith(`${DEFAULT_SCHEMA}.`) ? raw.slice(DEFAULT_SCHEMA.length + 1) : raw];
+    } else if (source === 'metadata' && column.nativeEnumName !== undefined) {
+      candidates = [local];
+    } else if (source === 'database' && column.nativeEnumName !== undefined) {
+      candidates = [raw];
+    } else {
+      // an array column (MikroORM does not mark it) or an unmarked column: the table's schema first
+      candidates = [local, raw];
+    }
+    for (const key of candidates) {
+      const entry = nativeEnums[key];
+      if (entry !== undefined) return enumRefOf(entry);
+    }
   }
   return undefined;
+}
+
+/**
+ * A type name as SQL writes it, unquoted: `"we""ird"` → `we"ird`, `app."Kind"` → `app.Kind`;
+ * `undefined` when `text` is not a (qualified) name of quoted or plain parts.
+ *
+ * @example
+ * ```ts
+ * unquoteQualifiedName('"we""ird"');  // 'we"ird'
+ * unquoteQualifiedName('user_role');  // 'user_role'
+ * unquoteQualifiedName('we"ird');     // undefined
+ * ```
+ */
+export function unquoteQualifiedName(text: string): string | undefined {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '"') {
+      let part = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) return undefined;
+        if (text[j] === '"') {
+          if (text[j + 1] !== '"') break;
+          part += '"';
+          j += 2;
+        } else {
+          part += text[j++];
+        }
+      }
+      parts.push(part);
+      i = j + 1;
+    } else {
+      const plain = /^[^".]+/.exec(text.slice(i));
+      if (plain === null) return undefined;
+      parts.push(plain[0]);
+      i += plain[0].length;
+    }
+    if (i < text.length) {
+      if (text[i] !== '.') return undefined;
+      i++;
+    }
+  }
+  return parts.join('.');
 }
 
 /**
