@@ -49,3 +49,35 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
     await orm.close(true);
   }
 }
+
+/**
+ * `revision --autogenerate --baseline`: the whole model of the MikroORM config, compared with an empty
+ * schema (the autogen layer's `autogenerateBaseline`), as `up()`/`down()` bodies of a new base
+ * revision. The database is not read (MikroORM is initialised without connecting).
+ *
+ * @example
+ * ```ts
+ * const result = await baselineRevision(project);
+ * writeRevision({ ..., head: null, upBody: result.upBody, downBody: result.downBody });
+ * ```
+ */
+export async function baselineRevision(project: CliProject): Promise<AutogenResult> {
+  const loaded = project.ormConfig;
+  if (loaded === null) {
+    throw new CliUsageError(
+      '--baseline writes the entities of the MikroORM config as a revision, but no MikroORM config was found',
+      'add mikro-orm.config.ts (or pass --config <file>)',
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MikroORM } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { autogenerateBaseline } = require('../autogen/baseline') as typeof import('../autogen/baseline');
+  const { isTsLoaderRegistered } = await import('../script/revision-loader');
+  const orm = await MikroORM.init({ ...loaded.config.getAll(), allowGlobalContext: true, preferTs: isTsLoaderRegistered(), connect: false });
+  try {
+    return await autogenerateBaseline(orm);
+  } finally {
+    await orm.close(true);
+  }
+}

@@ -88,6 +88,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .option('--depends-on <rev>', 'a revision or label that must be applied first (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--rev-id <id>', 'the new id instead of a random one')
     .option('--autogenerate', "fill up()/down() with the difference between the entities and the database (which must be at the parent)")
+    .option('--baseline', 'with --autogenerate: the whole model as a new base revision, compared with an empty schema (no database read); stamp it where the schema exists')
     .action(
       verb((ctx, options: import('./verbs/revision').RevisionOptions) =>
         (require('./verbs/revision') as typeof import('./verbs/revision')).revision(ctx, options),

@@ -3,6 +3,7 @@ import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
 import { RunProgressReporter } from '../progress';
 import { RevisionFormat } from '../revision-format';
+import { namedTarget } from '../revision-names';
 import { checkTargetSyntax, parseSqlRange } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
 
@@ -36,7 +37,12 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     const range = parseSqlRange(target, verb);
     const project = await openProject(ctx, 'offline');
     const runtime = project.runtime({}, { runsRevisions: true });
-    const sql = await runtime.offlineSql({ direction, target: range.to, from: range.from, transactionMode });
+    const sql = await runtime.offlineSql({
+      direction,
+      target: namedTarget(project, range.to),
+      from: range.from === undefined ? undefined : namedTarget(project, range.from),
+      transactionMode,
+    });
     ctx.output.raw(sql.endsWith('\n') ? sql : `${sql}\n`);
     return;
   }
@@ -62,7 +68,8 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   let result;
   try {
     const run = { onRevisionStart: progress.start, onRevisionDone: progress.done };
-    result = direction === 'up' ? await runtime.upgrade(target, run) : await runtime.downgrade(target, run);
+    const resolved = namedTarget(project, target);
+    result = direction === 'up' ? await runtime.upgrade(resolved, run) : await runtime.downgrade(resolved, run);
   } finally {
     progress.finish();
   }

@@ -19,6 +19,11 @@ export interface RevisionOptions {
   readonly revId?: string;
   /** Fill `up()`/`down()` with the difference between the entities and the database (which must be at the parents). */
   readonly autogenerate?: boolean;
+  /**
+   * With `autogenerate`: a baseline, the whole model compared with an empty schema (the database is not
+   * read), as a new base revision. For a database that exists without history: `stamp` it there.
+   */
+  readonly baseline?: boolean;
 }
 
 /**
@@ -39,10 +44,16 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
   }
   if (options.head !== undefined) checkTargetSyntax(options.head, 'head');
   for (const dep of options.dependsOn ?? []) checkTargetSyntax(dep, 'dependency');
+  if (options.baseline && !options.autogenerate) {
+    throw new CliUsageError('--baseline writes the model as autogenerate sees it: use it with --autogenerate');
+  }
+  if (options.baseline && options.head !== undefined && options.head !== 'base') {
+    throw new CliUsageError(`--baseline writes a new base revision: it cannot be combined with --head ${options.head}`);
+  }
   if (options.autogenerate && ctx.global.url !== undefined) {
     throw new CliUsageError('--autogenerate uses the database of the MikroORM config (with its entities); it cannot be combined with --url');
   }
-  const project = await openProject(ctx, options.autogenerate ? 'database' : 'graph', { writing: true });
+  const project = await openProject(ctx, options.baseline ? 'offline' : options.autogenerate ? 'database' : 'graph', { writing: true });
   const graph = project.graph;
   const label = options.branchLabel;
   if (label !== undefined) {
@@ -50,9 +61,16 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     if (owner !== undefined) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is already used by revision ${owner}`, [owner]);
     if (graph.has(label)) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is the id of a revision`, [label]);
   }
-  const head = parentOf(graph, options.head);
+  const head = options.baseline ? null : parentOf(graph, options.head);
   let bodies: { upBody?: string; downBody?: string } = {};
-  if (options.autogenerate) {
+  if (options.baseline) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { baselineRevision } = require('../autogenerate-revision') as typeof import('../autogenerate-revision');
+    const result = await baselineRevision(project);
+    if (result.empty) throw new CliUsageError('--baseline: the entities describe no table, type or schema; nothing to write');
+    ctx.output.lines(result.summary.split('\n'));
+    bodies = { upBody: result.upBody, downBody: result.downBody };
+  } else if (options.autogenerate) {
     const parents = head === undefined ? [...graph.heads] : head === null ? [] : [...head];
     if (head === undefined && parents.length > 1) {
       throw new HeadRequiredError(parents); // before touching the database
@@ -81,6 +99,12 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     importFrom: project.options.importFrom,
   });
   ctx.output.line(`Created revision ${ctx.output.color.yellow(written.id)}: ${project.shown(written.path)}`);
+  if (options.baseline) {
+    ctx.output.line(
+      `A database whose schema already exists: npx mikro-orm-alembic stamp ${written.id} (records it as applied, runs nothing). ` +
+        `An empty database: npx mikro-orm-alembic upgrade ${written.id}.`,
+    );
+  }
 }
 
 /** `--head`: undefined (the single head), null (`base`: a new base), or the resolved id(s). */

@@ -1,5 +1,6 @@
 import { CliUsageError } from '../errors';
 import { RevisionFormat } from '../revision-format';
+import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
 
@@ -21,7 +22,7 @@ export async function show(ctx: VerbContext, target: string, options: ShowOption
   checkTargetSyntax(target, 'revision');
   const project = await openProject(ctx, 'graph');
   const graph = project.graph;
-  const ids = graph.resolve(target).filter((id) => id !== 'base');
+  const ids = graph.resolve(namedTarget(project, target)).filter((id) => id !== 'base');
   if (ids.length === 0) throw new CliUsageError(`'${target}' names no revision (base is before the first revision)`);
   const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
   if (options.json) return ctx.output.json(ids.map((id) => format.json(id)));

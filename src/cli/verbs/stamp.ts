@@ -1,4 +1,5 @@
 import { lockWaitNote } from '../lock-wait';
+import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
 
@@ -25,7 +26,10 @@ export async function stamp(ctx: VerbContext, targets: readonly string[], option
     log: { warn: (message) => ctx.output.warn(message) },
     onWait: lockWaitNote(ctx.output),
   });
-  const result = await runtime.stamp(targets, { purge: options.purge });
+  const result = await runtime.stamp(
+    targets.map((t) => namedTarget(project, t)),
+    { purge: options.purge },
+  );
   const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.join(', ');
   ctx.output.line(
     `Stamped ${targets.join(' ')}: ${result.added.length} revision(s) recorded as applied, ${result.removed.length} removed; ` +
