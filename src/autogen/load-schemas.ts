@@ -1,6 +1,8 @@
 import { DatabaseSchema, SqlSchemaGenerator, type SqlEntityManager } from '@mikro-orm/knex';
 import { DEFAULT_VERSION_TABLE } from '../runtime/version-table';
+import { readMultilineText } from './introspected-text';
 import { DEFAULT_SCHEMA } from './names';
+import { quoteStringDefaults } from './string-defaults';
 
 /** The two schemas autogenerate compares. */
 export interface SchemaPair {
@@ -32,8 +34,10 @@ export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTab
   const platform = em.getPlatform();
   const config = em.config;
   const to = generator.getTargetSchema();
+  quoteStringDefaults(to, Object.values(em.getMetadata().getAll()));
   const skipTables = config.get('schemaGenerator').skipTables;
   const from = await DatabaseSchema.create(em.getConnection(), platform, config, undefined, to.getNamespaces(), undefined, skipTables);
+  readMultilineText(from, platform);
 
   const schema = versionTable.schema ?? DEFAULT_SCHEMA;
   const name = versionTable.name ?? DEFAULT_VERSION_TABLE;
