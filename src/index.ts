@@ -13,3 +13,4 @@ export * from './graph';
 export * from './script';
 export * from './runtime';
 export * from './mikro';
+export * from './adopt';

@@ -236,8 +236,21 @@ export class CliProject {
       statementLockTimeoutMs: this.options.statementLockTimeoutMs,
       transactionMode: this.options.transactionMode,
       strict: this.options.strict,
+      historySeed: this.historySeed(),
       ...overrides,
     });
+  }
+
+  /** MikroORM's history, taken when the version table is created in a database of an adopted project (`src/adopt/`). */
+  private historySeed(): MigrationRuntimeOptions['historySeed'] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { mikroOrmHistory } = require('../adopt/mikro-orm-history') as typeof import('../adopt/mikro-orm-history');
+    const config = this.ormConfig?.config;
+    const migrations = (config?.get('migrations') ?? {}) as { tableName?: string };
+    const table = this.options.versionTable;
+    const ours = `${table?.schema ?? 'public'}.${table?.name ?? 'mikro_orm_alembic_version'}`;
+    if (migrations.tableName === ours || migrations.tableName === (table?.name ?? 'mikro_orm_alembic_version')) return undefined;
+    return mikroOrmHistory({ tableName: migrations.tableName, schema: (config?.get('schema') as string | undefined) ?? undefined, baseDir: this.cwd });
   }
 }
 

@@ -133,6 +133,17 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
   migrateCommand('downgrade');
 
   program
+    .command('adopt')
+    .description("turn MikroORM's migrations folder into a revision chain (after extensions: [Migrator] became [alembic()])")
+    .addOption(new Option('--dry-run', 'show what would be done, change nothing'))
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, options: import('./verbs/adopt').AdoptVerbOptions) =>
+        (require('./verbs/adopt') as typeof import('./verbs/adopt')).adopt(ctx, options),
+      ),
+    );
+
+  program
     .command('current')
     .description("the database's current revisions")
     .addOption(jsonOption())

@@ -22,6 +22,7 @@ import { runAutogenerate, runBaseline, type AutogenSafetyNote } from './autogen-
 import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
 import { initialSchemaState } from './initial-schema';
 import { migrateRequest, type MigrateInput } from './migrate-request';
+import { mikroOrmHistorySeed, rememberMikroOrmHistoryTable } from './mikro-orm-history-table';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
 import { connectionFromConfig } from './orm-connection';
 import { ormQueryable } from './orm-queryable';
@@ -171,6 +172,7 @@ export class AlembicMigrator implements IMigrator {
    */
   static register(orm: MikroORM, options: AlembicOptions = {}): void {
     const table = new VersionTable(options.versionTable);
+    rememberMikroOrmHistoryTable(orm.config, table);
     orm.config.set('migrations', { ...orm.config.get('migrations'), tableName: `${table.schema}.${table.name}` });
     orm.config.registerExtension('@mikro-orm/migrator', () => new AlembicMigrator(orm, options));
   }
@@ -711,6 +713,7 @@ export class AlembicMigrator implements IMigrator {
       transactionMode: this.options.transactionMode,
       strict: this.options.strict,
       log: this.log,
+      historySeed: mikroOrmHistorySeed(this.orm.config),
     };
   }
 

@@ -56,3 +56,4 @@ export {
 } from './version-table';
 export { scriptDirectorySource, type ScriptDirectorySourceOptions } from './script-source';
 export { MigrationEnvironment, type EnvironmentOptions } from './migration-environment';
+export { ensureVersionTable, type SeedContext, type SeedResult, type VersionTableSeed } from './version-table-seed';

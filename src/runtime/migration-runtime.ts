@@ -9,6 +9,7 @@ import { runRevisions, type RevisionTiming, type RunProgress, type TransactionMo
 import type { RevisionSource } from './revision-source';
 import { stampRevisions, type StampResult } from './stamp';
 import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
+import { ensureVersionTable, type VersionTableSeed } from './version-table-seed';
 
 /** PostgreSQL's `lock_timeout` is an int in milliseconds. */
 const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
@@ -49,6 +50,12 @@ export interface MigrationRuntimeOptions extends RunProgress {
   readonly onWait?: (info: LockWaitInfo) => void;
   /** Messages (revision progress, warnings). */
   readonly log?: RuntimeLog;
+  /**
+   * History to record when the version table is created (another migrator's applied set, e.g.
+   * MikroORM's `mikro_orm_migrations`; see `src/adopt/`). Taken under the migration lock, in the
+   * transaction that creates the table; read-only commands take the lock for it too.
+   */
+  readonly historySeed?: VersionTableSeed;
 }
 
 /** Per-call options of `upgrade`/`downgrade`. */
@@ -162,13 +169,18 @@ export class MigrationRuntime {
    * ```
    */
   async current(): Promise<CurrentState> {
-    return this.readOnly(async (channel) => {
-      if (!(await this.versionTable.exists(channel))) {
-        return Object.freeze({ heads: Object.freeze([]), applied: Object.freeze([]), warnings: Object.freeze([]) });
-      }
+    const read = async (channel: PgChannel): Promise<CurrentState> => {
       const state = await this.readState(channel);
       return Object.freeze({ heads: state.heads, applied: state.rows, warnings: state.warnings });
+    };
+    const found = await this.readOnly(async (channel) => {
+      if (!(await this.versionTable.exists(channel))) {
+        if (await this.historyWaiting(channel)) return undefined;
+        return Object.freeze({ heads: Object.freeze([]), applied: Object.freeze([]), warnings: Object.freeze([]) });
+      }
+      return read(channel);
     });
+    return found ?? this.locked(read);
   }
 
   /**
@@ -180,9 +192,11 @@ export class MigrationRuntime {
    * ```
    */
   async appliedRevisions(): Promise<readonly AppliedRevision[]> {
-    return this.readOnly(async (channel) =>
-      Object.freeze((await this.versionTable.exists(channel)) ? await this.versionTable.read(channel) : []),
-    );
+    const found = await this.readOnly(async (channel) => {
+      if (await this.versionTable.exists(channel)) return Object.freeze(await this.versionTable.read(channel));
+      return (await this.historyWaiting(channel)) ? undefined : Object.freeze([]);
+    });
+    return found ?? this.locked(async (channel) => Object.freeze(await this.versionTable.read(channel)));
   }
 
   /**
@@ -293,6 +307,11 @@ export class MigrationRuntime {
     return state;
   }
 
+  /** The version table is missing and {@link MigrationRuntimeOptions.historySeed} has history to record. */
+  private async historyWaiting(channel: PgChannel): Promise<boolean> {
+    return this.options.historySeed !== undefined && (await this.options.historySeed.detect(channel));
+  }
+
   private async connect(): Promise<PgChannel> {
     return PgChannel.connect(this.options.connection, this.options.applicationName ?? DEFAULT_APPLICATION_NAME);
   }
@@ -321,7 +340,12 @@ export class MigrationRuntime {
       locked = true;
       const statementLockTimeout = this.options.statementLockTimeoutMs;
       if (statementLockTimeout !== undefined) await channel.query(`set lock_timeout = ${Math.ceil(statementLockTimeout)}`);
-      await table.ensure(channel);
+      await ensureVersionTable(channel, table, {
+        seed: this.options.historySeed,
+        context: { graph: this.options.graph, source: this.options.source, table },
+        // a one-time event that changes the database: shown even where only warnings are
+        log: (message) => (this.options.log?.info ?? this.options.log?.warn)?.(message),
+      });
       return await fn(channel);
     } finally {
       if (locked && !channel.broken) {
