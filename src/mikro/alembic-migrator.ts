@@ -762,7 +762,10 @@ export class AlembicMigrator implements IMigrator {
   private async currentHeadsThroughOrm(env: MigrationEnvironment): Promise<readonly string[]> {
     const db = ormQueryable(this.orm);
     const table = new VersionTable(this.options.versionTable);
-    if (!(await table.exists(db))) return [];
+    if (!(await table.exists(db))) {
+      // a database of an adopted project: its history is taken (under the lock) before anything else
+      return mikroOrmHistorySeed(this.orm.config) === undefined ? [] : (await this.runtime(env).current()).heads;
+    }
     const state = await readAppliedState(db, table, env.graph, env.source, { strict: this.options.strict });
     for (const warning of state.warnings) this.log.warn?.(warning);
     return state.heads;

@@ -178,7 +178,7 @@ async function runUpgrade(orm: MikroORM, plan: UpgradeOnInitPlan, log: InitLog):
         `Waiting for the migration lock on ${info.lock}, held by ${describeHolders(info.holders)}` +
           (Number.isFinite(info.timeoutMs) ? ` (for at most ${info.timeoutMs} ms)` : ''),
       ),
-    log: { info: (message) => log.debug(message), warn: (message) => log.warn(message) },
+    log: { info: (message) => log.debug(message), warn: (message) => log.warn(message), notice: (message) => log.info(message) },
     // only what is set: an `undefined` would hide the plugin's own setting
     ...(plan.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: plan.lockTimeoutMs }),
     ...(plan.statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs: plan.statementLockTimeoutMs }),

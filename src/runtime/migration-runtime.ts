@@ -18,6 +18,8 @@ const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
 export interface RuntimeLog {
   info?(message: string): void;
   warn?(message: string): void;
+  /** One-time events that change the database besides revisions (history taken over). Default: `info`, else `warn`. */
+  notice?(message: string): void;
 }
 
 /** Options of {@link MigrationRuntime}. */
@@ -344,7 +346,7 @@ export class MigrationRuntime {
         seed: this.options.historySeed,
         context: { graph: this.options.graph, source: this.options.source, table },
         // a one-time event that changes the database: shown even where only warnings are
-        log: (message) => (this.options.log?.info ?? this.options.log?.warn)?.(message),
+        log: (message) => (this.options.log?.notice ?? this.options.log?.info ?? this.options.log?.warn)?.(message),
       });
       return await fn(channel);
     } finally {
