@@ -57,6 +57,9 @@ export function inspectMigration(file: MikroOrmMigrationFile, shown: string): In
     exported = extname(file.path) === '.ts' ? requireTypeScript(file.path) : require(file.path);
   } catch (error) {
     throw new AdoptMigrationError(shown, null, `cannot load it: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    // the adopted revision takes this path: a later require in this process must read the new file
+    delete require.cache[file.path];
   }
   const cls = findMigrationClass(exported);
   if (cls === undefined) throw new AdoptMigrationError(shown, null, 'it exports no class (MikroORM runs the first exported class of a migration file)');

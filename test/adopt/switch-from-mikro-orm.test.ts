@@ -4,7 +4,7 @@
  * more columns), different prefixes applied by MikroORM in three databases, then `adopt`, then
  * `npx mikro-orm migration:up` through the plugin in each. Fixtures are made once for the file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { adoptMigrations, adoptedRevisionId } from '../../src/adopt';
@@ -20,6 +20,7 @@ describe('adopt: switching from MikroORM’s migrator (TypeScript migrations, de
   const p1 = useTestDatabase({ prefix: 'adopt_p1' });
   const p2 = useTestDatabase({ prefix: 'adopt_p2' });
   const p3 = useTestDatabase({ prefix: 'adopt_p3' });
+  const p4 = useTestDatabase({ prefix: 'adopt_p4' });
   const bad = useTestDatabase({ prefix: 'adopt_bad' });
   let project: MikroOrmProject;
   let names: string[];
@@ -40,8 +41,8 @@ describe('adopt: switching from MikroORM’s migrator (TypeScript migrations, de
       .sort()
       .map((f) => f.slice(0, -3));
     expect(names).to.have.length(3);
-    // MikroORM applies different prefixes: p1 the first, p2 the first two, p3 all (the reference)
-    for (const [db, to] of [[p1, names[0]], [p2, names[1]], [p3, names[2]]] as const) {
+    // MikroORM applies different prefixes: p1 the first, p2 the first two, p3 all (the reference); p4 for the start-up test
+    for (const [db, to] of [[p1, names[0]], [p2, names[1]], [p3, names[2]], [p4, names[0]]] as const) {
       const up = await project.mikroOrm(['migration:up', '--to', to], db.url);
       expect(up.code, up.output).to.equal(0);
     }
@@ -156,20 +157,42 @@ describe('adopt: switching from MikroORM’s migrator (TypeScript migrations, de
     });
   });
 
-  it('compiled (.js) adopted migrations: the same chain runs from plain JavaScript', async () => {
-    // adopt the untouched MikroORM folder again, then compile it (tsc-like transpile) as a build would
+  it('16 instances with upgradeOnInit start together on a database with only MikroORM’s history (compiled .js): taken once, nothing re-runs', async () => {
+    // the untouched MikroORM folder adopted again and compiled to JavaScript, as an app's build would
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { transpileFile } = require('../lifecycle/support/build') as typeof import('../lifecycle/support/build');
+    const { lifecycleBuild, transpileFile } = require('../lifecycle/support/build') as typeof import('../lifecycle/support/build');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startApp } = require('../lifecycle/support/processes') as typeof import('../lifecycle/support/processes');
+    const build = lifecycleBuild();
     const folder = join(pristine, 'migrations');
-    const result = await adoptMigrations({ folder, migrations: {}, projectDir: project.dir, importFrom: join(__dirname, '..', '..', 'src') });
-    expect(result.migrations.map((m) => m.id)).to.deep.equal(names.map(adoptedRevisionId));
+    const adopted = await adoptMigrations({ folder, migrations: {}, projectDir: project.dir, importFrom: build.packageDir });
+    const ids = names.map(adoptedRevisionId);
+    expect(adopted.migrations.map((m) => m.id)).to.deep.equal(ids);
+    const dist = project.path('dist', 'migrations');
     for (const name of names) {
-      expect(readFileSync(join(folder, `${name}.ts`), 'utf8')).to.equal(readFileSync(project.path('migrations', `${name}.ts`), 'utf8'));
-      transpileFile(join(folder, `mikro-orm/${name}.ts`), project.path('dist', 'migrations', 'mikro-orm', `${name}.js`));
-      transpileFile(join(folder, `${name}.ts`), project.path('dist', 'migrations', `${name}.js`));
+      transpileFile(join(folder, 'mikro-orm', `${name}.ts`), join(dist, 'mikro-orm', `${name}.js`));
+      transpileFile(join(folder, `${name}.ts`), join(dist, `${name}.js`));
     }
-    const out = await runBin(project, ['--path', 'dist/migrations', 'history']);
-    expect(out.code, out.output).to.equal(0);
-    expect(out.output).to.contain(adoptedRevisionId(names[2]));
+    // the lifecycle app reads its own table once started
+    await query(p4.url, 'create table rev_log (n int primary key, revision text)');
+
+    const apps = Array.from({ length: 16 }, () => startApp({ url: p4.url, path: dist, upgradeOnInit: true, waitForGo: true }));
+    try {
+      await Promise.all(apps.map((a) => a.waitFor('loaded')));
+      for (const app of apps) app.go();
+      const results = await Promise.all(apps.map((a) => a.waitFor('started').catch((e: Error) => e)));
+      for (const r of results) expect(r).not.to.be.instanceOf(Error);
+    } finally {
+      for (const app of apps) app.child.kill('SIGKILL');
+    }
+    const lines = apps.flatMap((a) => a.logLines());
+    expect(lines.filter((l) => l.includes("Took the history of MikroORM's migrator")), 'the history is taken once').to.have.length(1);
+    const applied = lines.flatMap((l) => [.../Applied ([0-9a-f]{12}) /.exec(l) ?? []].slice(1));
+    expect(applied.sort(), 'each missing migration ran once, the taken one never').to.deep.equal(ids.slice(1).sort());
+    const rows = await pluginApplied(p4.url);
+    expect(rows?.map((r) => [r.id, r.durationMs === null])).to.deep.equal(ids.map((id, i) => [id, i === 0]));
+    expect(await mikroOrmApplied(p4.url, HISTORY)).to.deep.equal(names.slice(0, 1));
+    await query(p4.url, 'drop table rev_log');
+    expect(await schemaOf(p4.url, [HISTORY])).to.deep.equal(reference);
   });
 });

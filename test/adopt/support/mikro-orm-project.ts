@@ -218,6 +218,8 @@ export async function runBin(project: MikroOrmProject, args: readonly string[], 
   const before = process.env.APP_DATABASE_URL;
   const cwd = process.cwd();
   process.env.APP_DATABASE_URL = url;
+  // MikroORM's default baseDir is the working directory when @mikro-orm/core was first loaded in this process
+  process.env.MIKRO_ORM_BASE_DIR = project.dir;
   process.chdir(project.dir); // MikroORM's baseDir is the working directory, as when the bin runs in the project
   try {
     const code = await runCli(['node', 'mikro-orm-alembic', '--config', config, '--no-color', ...args], {
@@ -228,6 +230,7 @@ export async function runBin(project: MikroOrmProject, args: readonly string[], 
     return { code, stdout, output: `${stdout}${stderr}` };
   } finally {
     process.chdir(cwd);
+    delete process.env.MIKRO_ORM_BASE_DIR;
     if (before === undefined) delete process.env.APP_DATABASE_URL;
     else process.env.APP_DATABASE_URL = before;
   }
