@@ -9,13 +9,14 @@ import { CliUsageError, DatabaseNotAtHeadError } from './errors';
  * discovered, one connection) and closed again.
  *
  * @param parents the new revision's down revisions (ids; empty for a new base).
+ * @param url `--url`: the database to compare with, instead of the config's connection.
  * @example
  * ```ts
  * const result = await autogenerateRevision(project, graph.heads);
  * if (!result.empty) writeRevision({ ..., upBody: result.upBody, downBody: result.downBody });
  * ```
  */
-export async function autogenerateRevision(project: CliProject, parents: readonly string[]): Promise<AutogenResult> {
+export async function autogenerateRevision(project: CliProject, parents: readonly string[], url?: string): Promise<AutogenResult> {
   const loaded = project.ormConfig;
   if (loaded === null) {
     throw new CliUsageError(
@@ -35,7 +36,9 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
   const { isTsLoaderRegistered } = await import('../script/revision-loader');
   // connect: false, as MikroORM's CLI does: the ORM connects on first use, and the plugin's
   // upgradeOnInit (which only runs when init connects) must not move the database off its parents
-  const options = { ...loaded.config.getAll(), allowGlobalContext: true, preferTs: isTsLoaderRegistered(), connect: false };
+  // --url replaces the config's database wholly (its parts would override the URL's)
+  const database = url === undefined ? {} : { clientUrl: url, dbName: undefined, host: undefined, port: undefined, user: undefined, password: undefined };
+  const options = { ...loaded.config.getAll(), ...database, allowGlobalContext: true, preferTs: isTsLoaderRegistered(), connect: false };
   const orm = await MikroORM.init(options);
   try {
     return await autogenerate(orm, {

@@ -100,7 +100,7 @@ export class CliProject {
     need: ProjectNeed,
     cwd: string,
     warn: (message: string) => void,
-    options: { writing?: boolean } = {},
+    options: { writing?: boolean; note?: (message: string) => void } = {},
   ): Promise<CliProject> {
     const settings = readProjectSettings(cwd);
     const key = settings.alembic;
@@ -114,7 +114,7 @@ export class CliProject {
         : (global.config?.length ?? 0) > 0 || !folderKnown || configExists(settings, cwd, preferTs) || (need === 'database' && !global.url);
     if (wantsConfig) {
       try {
-        config = await loadOrmConfig(settings, { configPaths: global.config, contextName: global.context, cwd });
+        config = await loadOrmConfig(settings, { configPaths: global.config, contextName: global.context, cwd, note: options.note });
       } catch (error) {
         // marks of applied revisions are a bonus: a config that cannot be loaded only loses them
         if (need !== 'optional-database' || !folderKnown || !(error instanceof ConfigLoadError)) throw error;
@@ -162,10 +162,12 @@ export class CliProject {
     let connection: ConnectionOptions | null = null;
     if (need === 'database' || need === 'optional-database') {
       // labelled, so that a malformed URL or a failed connection names where it came from
-      connection = global.url !== undefined ? { connectionString: global.url, source: '--url' } : (config?.connection ?? null);
+      connection = global.url !== undefined ? { connectionString: global.url, source: '--url' } : (config?.connectionSettings() ?? null);
       if (connection === null && need === 'database') {
         throw new NoConnectionError(
-          config === null ? 'no MikroORM config file was found and --url was not given' : 'the MikroORM config has no connection',
+          config === null
+            ? 'no MikroORM config file was found and --url was not given'
+            : `the MikroORM config${config.file === null ? '' : ` ${shownPath(config.file, cwd)}`} names no database (${config.noDatabase ?? 'no connection'}) and --url was not given`,
         );
       }
     }

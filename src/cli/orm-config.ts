@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Configuration } from '@mikro-orm/core';
 import type { ClientConfig } from 'pg';
 import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
@@ -20,8 +20,16 @@ export interface LoadedOrmConfig {
   readonly migrationsPathTs: string | undefined;
   /** MikroORM's `baseDir`: relative folders of the config are resolved against it. */
   readonly baseDir: string;
-  /** The pg connection settings (`clientUrl`, or host/port/user/password/dbName, plus `driverOptions.connection`). */
-  readonly connection: ClientConfig;
+  /**
+   * The pg connection settings (`clientUrl`, or host/port/user/password/dbName, plus
+   * `driverOptions.connection`), or `null` when the config names no database (e.g. `clientUrl:
+   * process.env.DATABASE_URL` with the variable unset: fine for offline SQL and with `--url`).
+   * Resolved when called: a malformed `clientUrl` throws then, not while a verb that needs no
+   * connection loads the config.
+   */
+  connectionSettings(): ClientConfig | null;
+  /** Why the config has no connection (MikroORM's message), or `null` when it has one. */
+  readonly noDatabase: string | null;
   /** The loaded configuration itself (for `MikroORM.init`, which `revision --autogenerate` needs). */
   readonly config: Configuration;
 }
@@ -30,6 +38,8 @@ export interface LoadedOrmConfig {
 export interface OrmConfigRequest {
   /** `--config` paths (they replace the search paths). */
   readonly configPaths?: readonly string[];
+  /** Told which config file was loaded when it is not the obvious one (see `noteWhenNotObvious`). */
+  readonly note?: (message: string) => void;
   /** `--context`; default `MIKRO_ORM_CONTEXT_NAME`, else `default`. */
   readonly contextName?: string;
   readonly cwd: string;
@@ -49,7 +59,7 @@ const CONNECTION_VARIABLES = ['MIKRO_ORM_CLIENT_URL', 'MIKRO_ORM_HOST', 'MIKRO_O
  * @example
  * ```ts
  * const config = await loadOrmConfig(readProjectSettings(cwd), { cwd, contextName: 'reporting' });
- * if (config) console.log(config.file, config.connection.database, config.alembic?.path);
+ * if (config) console.log(config.file, config.connectionSettings()?.database, config.alembic?.path);
  * ```
  */
 export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfigRequest): Promise<LoadedOrmConfig | null> {
@@ -65,26 +75,71 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   }
   const contextName = request.contextName ?? process.env.MIKRO_ORM_CONTEXT_NAME ?? 'default';
   let config: Configuration;
-  try {
+  let noDatabase: string | null = null;
+  const load = (overrides: Record<string, unknown>) => {
     const options = {};
     ConfigurationLoader.commonJSCompat(options);
     ConfigurationLoader.registerDotenv(options);
     // the bin needs no entities: don't let an entity-less config (or context) fail validation
-    config = await ConfigurationLoader.getConfiguration(contextName, paths, { discovery: { warnWhenNoEntities: false } });
+    return ConfigurationLoader.getConfiguration(contextName, paths, { discovery: { warnWhenNoEntities: false }, ...overrides });
+  };
+  try {
+    try {
+      config = await load({});
+    } catch (error) {
+      // a config whose database comes from an unset variable: offline SQL and --url need none, so
+      // load it with a placeholder name and remember that it has no connection
+      if (!(error instanceof Error) || !/No database specified/.test(error.message)) throw error;
+      config = await load({ dbName: NO_DATABASE });
+      noDatabase = error.message;
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigLoadError(`Cannot load the MikroORM config${found ? ` ${found}` : ''}: ${reason}`, [], { cause: error });
   }
+  if (found !== null && request.note !== undefined) noteWhenNotObvious(found, paths, explicit, settings, request.cwd, request.note);
+  else if (found === null && request.note !== undefined) request.note('Using the MikroORM config from the MIKRO_ORM_* environment variables (no config file found)');
   const migrations = (config.get('migrations') ?? {}) as { path?: string; pathTs?: string };
+  const loaded = config;
   return Object.freeze({
     file: found,
     alembic: findAlembicOptions(config.get('extensions') as readonly unknown[] | undefined),
     migrationsPath: migrations.path,
     migrationsPathTs: migrations.pathTs,
     baseDir: String(config.get('baseDir') ?? request.cwd),
-    connection: connectionOf(config, found),
+    connectionSettings: () => (noDatabase === null ? connectionOf(loaded, found) : null),
+    noDatabase,
     config,
   });
+}
+
+/** The database name the config is loaded with when it names none (never connected to). */
+const NO_DATABASE = 'mikro_orm_alembic_no_database';
+
+/**
+ * Says which config file was loaded when it is not the obvious one: a compiled
+ * `dist/mikro-orm.config.js` (or `build/`) that the default search fell back to, which may be stale
+ * (the `.ts` it was built from is missing, or TypeScript configs are not searched). A file named by
+ * `--config`, `MIKRO_ORM_CLI_CONFIG` or package.json's `configPaths`, and a source config, are what
+ * the user asked for: no note.
+ */
+function noteWhenNotObvious(
+  found: string,
+  paths: readonly string[],
+  explicit: boolean,
+  settings: ProjectSettings,
+  cwd: string,
+  note: (message: string) => void,
+): void {
+  if (explicit) return;
+  const chosen = (p: string) => resolve(cwd, p) === found;
+  if (process.env.MIKRO_ORM_CLI_CONFIG && chosen(process.env.MIKRO_ORM_CLI_CONFIG)) return;
+  if (settings.configPaths.some(chosen)) return;
+  const shown = relative(cwd, found).split(sep).join('/');
+  if (!/^(dist|build)\/mikro-orm\.config\.js$/.test(shown)) return;
+  const ts = paths.filter((p) => p.endsWith('.ts')).map((p) => relative(cwd, resolve(cwd, p)).split(sep).join('/'));
+  const why = ts.length === 0 ? 'TypeScript configs are not searched: useTsNode is false or ts-node is not installed' : `there is no ${ts.join(' or ')}`;
+  note(`Using the MikroORM config ${shown}, compiled JavaScript (${why}); pass --config to choose another`);
 }
 
 /**

@@ -26,5 +26,5 @@ export interface VerbContext {
  * ```
  */
 export async function openProject(ctx: VerbContext, need: ProjectNeed, options: { writing?: boolean } = {}): Promise<CliProject> {
-  return CliProject.open(ctx.global, need, ctx.cwd, (message) => ctx.output.warn(message), options);
+  return CliProject.open(ctx.global, need, ctx.cwd, (message) => ctx.output.warn(message), { ...options, note: (message) => ctx.output.note(message) });
 }

@@ -30,7 +30,8 @@ export interface RevisionOptions {
  * `revision -m "message"`: writes a new, blank revision file into the migrations folder (`pathTs`,
  * else `path`), whose parent is the single head (or `--head`). Several heads without `--head` is an
  * error listing them. Graph only: no database. With `--autogenerate`, `up()`/`down()` are filled with
- * the difference between the config's entities and its database, which must be at the parent(s).
+ * the difference between the config's entities and its database (`--url`, else the config's
+ * connection), which must be at the parent(s).
  *
  * @example
  * ```ts
@@ -49,9 +50,6 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
   }
   if (options.baseline && options.head !== undefined && options.head !== 'base') {
     throw new CliUsageError(`--baseline writes a new base revision: it cannot be combined with --head ${options.head}`);
-  }
-  if (options.autogenerate && ctx.global.url !== undefined) {
-    throw new CliUsageError('--autogenerate uses the database of the MikroORM config (with its entities); it cannot be combined with --url');
   }
   const project = await openProject(ctx, options.baseline ? 'offline' : options.autogenerate ? 'database' : 'graph', { writing: true });
   const graph = project.graph;
@@ -77,7 +75,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { autogenerateRevision } = require('../autogenerate-revision') as typeof import('../autogenerate-revision');
-    const result = await autogenerateRevision(project, parents);
+    const result = await autogenerateRevision(project, parents, ctx.global.url);
     if (result.empty) {
       ctx.output.line('No changes: the database already matches the entities; no revision written');
       return;
