@@ -100,4 +100,38 @@ describe('cli: a recorded history that contradicts the graph', function () {
     expect(await rowCounts(db.url)).to.deep.equal({ t1: 2, t2: 2 });
     expect(await appliedIds(db.url)).to.deep.equal([A, B]);
   });
+
+  it('downgrade -1 at a merge point says what to type, and what it says works; -N never runs more than N (issue 18, issue 17)', async () => {
+    const D = 'ddd444';
+    const M = 'eee555';
+    const p = new TestProject({ packageJson: { 'mikro-orm': { useTsNode: false } } });
+    p.writeConfig(db.url);
+    p.write(`migrations/${A}_t1.js`, rowsRevision(A, null, 't1'));
+    p.write(`migrations/${B}_t2.js`, rowsRevision(B, A, 't2'));
+    p.write(`migrations/${C}_t3.js`, rowsRevision(C, A, 't3'));
+    p.write(`migrations/${M}_t5.js`, jsRevision({ id: M, down: [B, C], message: 'merge', up: `this.addSql('create table "t5" (id int)');`, down_: `this.addSql('drop table "t5"');` }));
+    p.write(`migrations/${D}_t4.js`, rowsRevision(D, B, 't4'));
+    expect((await p.run(['upgrade', M])).code).to.equal(0);
+
+    const merge = await p.run(['downgrade', '-1']);
+    expect(merge.code).to.equal(1);
+    expect(merge.stderr).to.contain(`${M} is a merge point of ${B}, ${C}`).and.to.contain(`\`downgrade ${B}\` or \`downgrade ${C}\``);
+    expect(await rowCounts(db.url)).to.deep.equal({ t1: 2, t2: 2, t3: 2, t5: 0 });
+    const parent = await p.run(['downgrade', B]);
+    expect(parent.code, parent.stderr).to.equal(0);
+    expect(parent.stdout).to.contain('Downgraded 1 revision');
+    expect(await appliedIds(db.url)).to.deep.equal([A, B, C]);
+
+    // C@-2 walks C and A, but B and D build on A too: refused, nothing runs
+    expect((await p.run(['upgrade', D])).code).to.equal(0);
+    const wide = await p.run(['downgrade', `${C}@-2`]);
+    expect(wide.code).to.equal(1);
+    expect(wide.stderr).to.contain('would run').and.to.contain('not 2');
+    expect(wide.stdout).not.to.contain('Running downgrade');
+    expect(await appliedIds(db.url)).to.deep.equal([A, B, C, D]);
+    expect(await rowCounts(db.url)).to.deep.equal({ t1: 2, t2: 2, t3: 2, t4: 2 });
+    const one = await p.run(['downgrade', `${D}@-1`]);
+    expect(one.code, one.stderr).to.equal(0);
+    expect(await appliedIds(db.url)).to.deep.equal([A, B, C]);
+  });
 });
