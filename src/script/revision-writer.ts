@@ -19,7 +19,10 @@ export interface RevisionTemplate {
   /** `false` renders `transactional = false`. Default `true` (not rendered). */
   readonly transactional?: boolean;
   readonly createDate: Date;
-  /** The body of `up()`, unindented, one statement per line. Default: a comment. */
+  /**
+   * The body of `up()`, unindented, one statement per line. Each line is indented into the method,
+   * except a line that continues a template literal (its text is part of the value). Default: a comment.
+   */
   readonly upBody?: string;
   /** The body of `down()`, unindented. Default: a comment. */
   readonly downBody?: string;
@@ -290,10 +293,64 @@ function refuseExistingId(folder: string, id: string): void {
 
 function body(code: string): string[] {
   if (code.trim() === '') return [];
-  return code
-    .replace(/\s+$/, '')
-    .split(/\r?\n/)
-    .map((line) => (line.trim() === '' ? '' : `    ${line}`));
+  const lines = code.replace(/\s+$/, '').split(/\r?\n/);
+  const inside = linesInsideLiterals(lines);
+  return lines.map((line, i) => (inside[i] ? line : line.trim() === '' ? '' : `    ${line}`));
+}
+
+/**
+ * For each line, whether it starts inside a template literal that an earlier line opened: such a
+ * line is part of a value, so it is written as it is (indenting it would change the string). A small scanner of strings, template literals with `${...}` nesting and comments;
+ * a regular expression holding a quote can mislead it, which only leaves a line unindented.
+ */
+function linesInsideLiterals(lines: readonly string[]): boolean[] {
+  type Frame = { kind: 'code'; depth: number } | { kind: 'template' } | { kind: 'comment' };
+  const stack: Frame[] = [{ kind: 'code', depth: 0 }];
+  const result: boolean[] = [];
+  for (const line of lines) {
+    const top = stack[stack.length - 1];
+    result.push(top.kind === 'template');
+    let i = 0;
+    while (i < line.length) {
+      const frame = stack[stack.length - 1];
+      const c = line[i];
+      if (frame.kind === 'comment') {
+        if (c === '*' && line[i + 1] === '/') {
+          stack.pop();
+          i += 2;
+        } else i++;
+      } else if (frame.kind === 'template') {
+        if (c === '\\') i += 2;
+        else if (c === '`') {
+          stack.pop();
+          i++;
+        } else if (c === '$' && line[i + 1] === '{') {
+          stack.push({ kind: 'code', depth: 0 });
+          i += 2;
+        } else i++;
+      } else if (c === '/' && line[i + 1] === '/') {
+        break;
+      } else if (c === '/' && line[i + 1] === '*') {
+        stack.push({ kind: 'comment' });
+        i += 2;
+      } else if (c === "'" || c === '"') {
+        i++;
+        while (i < line.length && line[i] !== c) i += line[i] === '\\' ? 2 : 1;
+        i++;
+      } else if (c === '`') {
+        stack.push({ kind: 'template' });
+        i++;
+      } else if (c === '{') {
+        frame.depth++;
+        i++;
+      } else if (c === '}') {
+        if (frame.depth === 0 && stack.length > 1) stack.pop();
+        else frame.depth = Math.max(0, frame.depth - 1);
+        i++;
+      } else i++;
+    }
+  }
+  return result;
 }
 
 function list(items: readonly string[]): string {
