@@ -20,7 +20,7 @@ export interface CurrentOptions {
  */
 export async function current(ctx: VerbContext, options: CurrentOptions): Promise<void> {
   const project = await openProject(ctx, 'database');
-  const runtime = project.runtime({ log: { warn: (message) => ctx.output.warn(message) } });
+  const runtime = project.runtime({ log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) } });
   const state = await runtime.current();
   const format = new RevisionFormat(project.graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
   if (options.json) {

@@ -58,7 +58,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   const progress = new RunProgressReporter(ctx.output, verb, describe);
   const runtime = project.runtime(
     {
-      log: { warn: (message) => ctx.output.warn(message) },
+      log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
       onWait: lockWaitNote(ctx.output),
       ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
       ...(transactionMode === undefined ? {} : { transactionMode }),

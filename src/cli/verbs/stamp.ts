@@ -23,7 +23,7 @@ export async function stamp(ctx: VerbContext, targets: readonly string[], option
   for (const target of targets) checkTargetSyntax(target, 'stamp target');
   const project = await openProject(ctx, 'database');
   const runtime = project.runtime({
-    log: { warn: (message) => ctx.output.warn(message) },
+    log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
     onWait: lockWaitNote(ctx.output),
   });
   const result = await runtime.stamp(
