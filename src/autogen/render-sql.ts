@@ -97,10 +97,8 @@ export class OperationSqlRenderer {
         return [this.defaultSql(op.table, op.column, op.to)];
       case 'alterColumnComment':
         return [this.columnCommentSql(op.table, op.column, op.to)];
-      case 'alterColumnAutoincrement': {
-        const column = { ...toMikroColumn(this.namedColumn(op.column)), autoincrement: op.to };
-        return helper.getAlterColumnAutoincrement(op.table.name, column, this.schemaArg(op.table)).split(';\n');
-      }
+      case 'alterColumnAutoincrement':
+        return this.autoincrementSql(op.table, op.column, op.to);
       case 'createIndex': {
         const index = op.index;
         // an index read from the database comes back as the catalog defines it
@@ -139,6 +137,25 @@ export class OperationSqlRenderer {
       case 'dropForeignKey':
         return this.alter(op.table, (t) => t.dropForeign([...op.foreignKey.columnNames], op.foreignKey.constraintName));
     }
+  }
+
+  /**
+   * MikroORM's statements for giving a column a sequence default (or taking it away), with the
+   * sequence named as MikroORM names it, but qualified with the table's schema and quoted: MikroORM
+   * 6.6.16 writes the name into `setval('...')`/`nextval('...')` as bare text (a `'` in a table name
+   * breaks the statement, an upper-case one names another sequence).
+   */
+  private autoincrementSql(table: TableRef, column: string, to: boolean): string[] {
+    const prefix = `alter table ${this.tableName(table)} alter column ${this.quote(column)}`;
+    if (!to) return [`${prefix} drop default`];
+    const sequence = this.platform.getIndexName(table.name, [column], 'sequence');
+    const qualified = this.qualified(table.schema, sequence);
+    const regclass = sqlString([...(table.schema === DEFAULT_SCHEMA ? [] : [table.schema]), sequence].map((part) => (/^[a-z_][a-z0-9_$]*$/.test(part) ? part : this.quote(part))).join('.'));
+    return [
+      `create sequence if not exists ${qualified}`,
+      `select setval(${regclass}, (select max(${this.quote(column)}) from ${this.tableName(table)}))`,
+      `${prefix} set default nextval(${regclass})`,
+    ];
   }
 
   /**

@@ -111,6 +111,7 @@ const FIELDS: readonly Field[] = [
   { name: 'column (not null)', op: (s) => ({ kind: 'alterColumnNullable', table: pub(s), column: s, from: true, to: false }), sql: ident },
   { name: 'column default', op: (s) => ({ kind: 'alterColumnDefault', table: pub('t'), column: s, from: null, to: sqlText(s) }), sql: (s) => `${ident(s)} set default ${sqlText(s)}` },
   { name: 'column comment', op: (s) => ({ kind: 'alterColumnComment', table: pub('t'), column: s, from: null, to: s }), sql: (s) => `comment on column "t".${ident(s)} is ${literal(s)}` },
+  { name: 'column (autoincrement)', op: (s) => ({ kind: 'alterColumnAutoincrement', table: pub(s), column: s, from: false, to: true }), sql: ident },
   { name: 'index (create unique)', op: (s) => ({ kind: 'createIndex', table: pub(s), index: { keyName: s, columnNames: [s], unique: true, primary: false, constraint: false } }), sql: ident },
   { name: 'index (drop)', op: (s) => ({ kind: 'dropIndex', table: pub('t'), index: { keyName: s, columnNames: ['c'], unique: false, primary: false, constraint: false } }), sql: ident },
   { name: 'index (rename, guessed)', op: (s) => ({ kind: 'renameIndex', table: pub(s), from: s, to: `${s}2`, guessed: true }), sql: ident },

@@ -10,7 +10,10 @@ import 'reflect-metadata';
 import { EntitySchema } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
-import { useAutogenHarness, type EntityClass } from '../autogen/support/autogen-harness';
+import type { AbstractSqlPlatform } from '@mikro-orm/knex';
+import { renderAutogenResult } from '../../src/autogen';
+import { writeRevision } from '../../src/script';
+import { openOrm, SCRIPT_MODULE, useAutogenHarness, type EntityClass } from '../autogen/support/autogen-harness';
 import { sql } from '../autogen/support/schema-fingerprint';
 
 const NAMES: readonly string[] = ['we"ird', "it's", 'a b', 'a;b', 'café ☕', 'Upper', 'Mixed "Q"; it\'s Ü'];
@@ -88,4 +91,30 @@ describe('escaping: identifiers with ", \', space, ;, unicode and upper case in 
       expect(indexes.length).to.equal(1);
     });
   }
+
+  it('a sequence default (autoincrement) on tables and columns with such names, in a schema too: MikroORM wrote the sequence as bare text', async () => {
+    const orm = await openOrm(db.url, [], { connect: false });
+    try {
+      for (const [schema, table, column] of [
+        ['public', "it's", 'Code'],
+        ['Odd "S"', 'Upper Case', 'a"b'],
+      ]) {
+        await h.reset();
+        await sql(db.url, `create schema if not exists "${schema.replace(/"/g, '""')}"`);
+        const qualified = `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
+        await sql(db.url, `create table ${qualified} ("${column.replace(/"/g, '""')}" int)`);
+        await sql(db.url, `insert into ${qualified} values (41)`);
+        const result = await renderAutogenResult([{ kind: 'alterColumnAutoincrement', table: { schema, name: table }, column, from: false, to: true }], orm.em.getPlatform() as AbstractSqlPlatform);
+        writeRevision({ directory: h.dir, heads: [], message: 'seq', upBody: result.upBody, downBody: result.downBody, importFrom: SCRIPT_MODULE });
+        await h.upgrade();
+        const [row] = await sql<{ v: number }>(db.url, `insert into ${qualified} default values returning "${column.replace(/"/g, '""')}" as v`);
+        expect(row.v, `${schema}.${table}.${column}: the sequence continues after the rows`).to.equal(42);
+        await h.downgrade('base');
+        const [def] = await sql<{ d: string | null }>(db.url, `select column_default as d from information_schema.columns where table_schema = $1 and table_name = $2`, [schema, table]);
+        expect(def.d).to.equal(null);
+      }
+    } finally {
+      await orm.close(true);
+    }
+  });
 });
