@@ -208,8 +208,9 @@ describe('cli: graph commands', function () {
       const project = new TestProject();
       const r = await project.run(['init', 'src/migrations']);
       expect(r.code).to.equal(0);
-      expect(r.stdout).to.contain('Created src/migrations/').and.to.contain("extensions: [alembic({ path: 'src/migrations' })]");
-      expect(JSON.parse(readFileSync(project.path('package.json'), 'utf8'))['mikro-orm-alembic']).to.deep.equal({ path: 'src/migrations' });
+      // a TypeScript project (tsconfig.json): .ts revisions in pathTs, their compiled .js in path, as the README's config
+      expect(r.stdout).to.contain('Created src/migrations/').and.to.contain("extensions: [alembic({ path: 'dist/src/migrations', pathTs: 'src/migrations' })]");
+      expect(JSON.parse(readFileSync(project.path('package.json'), 'utf8'))['mikro-orm-alembic']).to.deep.equal({ path: 'dist/src/migrations', pathTs: 'src/migrations' });
       expect(readdirSync(project.path('src/migrations'))).to.deep.equal(['README.md']);
       // graph commands now find the folder without --path (and without any MikroORM config)
       const rev = await project.run(['revision', '-m', 'first']);
@@ -217,6 +218,31 @@ describe('cli: graph commands', function () {
       const again = await project.run(['init', 'src/migrations']);
       expect(again.code).to.equal(1);
       expect(again.stderr).to.contain('already exists and holds 1 revision file');
+    });
+
+    it("init writes what the README's config shows (outDir and rootDir of tsconfig.json; one folder without TypeScript), and the bin then has nothing to warn about", async () => {
+      const ts = new TestProject();
+      ts.write('tsconfig.json', JSON.stringify({ compilerOptions: { outDir: 'build', rootDir: 'src' } }));
+      const r = await ts.run(['init', 'src/migrations']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(JSON.parse(readFileSync(ts.path('package.json'), 'utf8'))['mikro-orm-alembic']).to.deep.equal({ path: 'build/migrations', pathTs: 'src/migrations' });
+      expect(r.stdout).to.contain("alembic({ path: 'build/migrations', pathTs: 'src/migrations' })");
+      const readme = new TestProject();
+      expect((await readme.run(['init'])).code).to.equal(0);
+      expect(JSON.parse(readFileSync(readme.path('package.json'), 'utf8'))['mikro-orm-alembic']).to.deep.equal({ path: 'dist/migrations', pathTs: 'migrations' });
+      // the README's config beside what init wrote: no disagreement warning
+      readme.write('mikro-orm.config.js', [
+        "const { defineConfig } = require('@mikro-orm/postgresql');",
+        "const { alembic } = require('mikro-orm-alembic');",
+        "module.exports = defineConfig({ dbName: 'app', extensions: [alembic({ path: 'dist/migrations', pathTs: 'migrations' })] });",
+        '',
+      ].join('\n'));
+      const sql = await readme.run(['upgrade', 'head', '--sql']);
+      expect(sql.code, sql.stderr).to.equal(0);
+      expect(sql.stderr).not.to.contain('disagree');
+      const js = new TestProject({ tsconfig: false });
+      expect((await js.run(['init'])).code).to.equal(0);
+      expect(JSON.parse(readFileSync(js.path('package.json'), 'utf8'))['mikro-orm-alembic']).to.deep.equal({ path: 'migrations' });
     });
   });
 

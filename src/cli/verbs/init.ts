@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isRevisionFileName } from '../../script/script-directory';
 import { shownPath } from '../cli-project';
 import { InitNotEmptyError } from '../errors';
@@ -29,7 +29,8 @@ Files whose name starts with \`_\` or \`.\`, subfolders, and files that are not 
 
 /**
  * `init [directory]` (default `migrations`): scaffolds the migrations folder as `alembic init`
- * does, adds `"mikro-orm-alembic": { "path": ... }` to the project's package.json (so graph
+ * does, adds `"mikro-orm-alembic": { "path": ... }` to the project's package.json (in a TypeScript
+ * project `{ "path": "dist/migrations", "pathTs": "migrations" }`, as the README's config; so graph
  * commands never load the MikroORM config; not with `--no-package-json`, nor when the key is
  * already there), and prints the lines to add to `mikro-orm.config.ts`. A folder that already holds
  * revisions is refused.
@@ -55,39 +56,67 @@ export async function init(ctx: VerbContext, directory: string | undefined, opti
 
   const settings = readProjectSettings(ctx.cwd);
   const keyPath = relative(settings.root, folder).split(sep).join('/') || '.';
+  // what the README shows: in a TypeScript project revisions are written as .ts into the folder
+  // (pathTs) and the compiled app reads their .js from the build output (path)
+  const compiled = compiledFolder(settings.root, folder);
+  const key: { path: string; pathTs?: string } = compiled === null ? { path: keyPath } : { path: compiled, pathTs: keyPath };
+  const keyJson = JSON.stringify(key).replace(/,/g, ', ').replace(/:/g, ': ').replace(/^\{/, '{ ').replace(/\}$/, ' }');
+  const pluginOptions = compiled === null ? `{ path: '${keyPath}' }` : `{ path: '${compiled}', pathTs: '${keyPath}' }`;
   if (settings.packageJson === null) {
-    out.line('No package.json found: add one with "mikro-orm-alembic": { "path": "..." } so that graph commands skip the MikroORM config.');
+    out.line(`No package.json found: add one with "mikro-orm-alembic": ${keyJson} so that graph commands skip the MikroORM config.`);
   } else if (settings.alembic !== null) {
     out.line(`${shownPath(settings.packageJson, ctx.cwd)} already has a "mikro-orm-alembic" key: left as it is.`);
   } else if (options.packageJson === false) {
-    out.line(`Add to ${shownPath(settings.packageJson, ctx.cwd)}: "mikro-orm-alembic": { "path": "${keyPath}" }`);
+    out.line(`Add to ${shownPath(settings.packageJson, ctx.cwd)}: "mikro-orm-alembic": ${keyJson}`);
   } else {
-    addPackageKey(settings.packageJson, { path: keyPath });
-    out.line(`Added "mikro-orm-alembic": { "path": "${keyPath}" } to ${shownPath(settings.packageJson, ctx.cwd)} (graph commands read it and skip the MikroORM config)`);
+    addPackageKey(settings.packageJson, key);
+    out.line(`Added "mikro-orm-alembic": ${keyJson} to ${shownPath(settings.packageJson, ctx.cwd)} (graph commands read it and skip the MikroORM config)`);
   }
 
   const c = out.color;
   out.lines([
     '',
-    'Add the plugin to your MikroORM config (mikro-orm.config.ts):',
+    'Add the plugin to your MikroORM config (mikro-orm.config.ts), with the same folders:',
     '',
     c.cyan("  import { alembic } from 'mikro-orm-alembic';"),
     '',
     '  export default defineConfig({',
     '    // ...',
-    c.cyan(`    extensions: [alembic({ path: '${keyPath}' })],`),
+    c.cyan(`    extensions: [alembic(${pluginOptions})],`),
     '  });',
     '',
-    `(With compiled revisions: alembic({ path: 'dist/${keyPath}', pathTs: '${keyPath}' }), and the same in package.json.)`,
-    '',
+    ...(compiled === null
+      ? []
+      : [`(${keyPath}: the .ts revisions, written and run under ts-node; ${compiled}: where tsc puts them, which the compiled app reads.)`, '']),
     'Then write the first revision:',
     '',
     c.cyan('  npx mikro-orm-alembic revision -m "create users"'),
   ]);
 }
 
+/**
+ * Where tsc puts the compiled revisions of `folder` (relative to `root`, with `/`), or `null` when the
+ * project has no tsconfig.json (plain JavaScript: one folder). `outDir` (default `dist`) plus the
+ * folder's place under `rootDir` (default the project).
+ */
+function compiledFolder(root: string, folder: string): string | null {
+  const file = resolve(root, 'tsconfig.json');
+  if (!existsSync(file)) return null;
+  let options: { outDir?: unknown; rootDir?: unknown } = {};
+  try {
+    options = ((JSON.parse(readFileSync(file, 'utf8')) as { compilerOptions?: typeof options }).compilerOptions ?? {});
+  } catch {
+    // a tsconfig.json with comments: the usual layout
+  }
+  const outDir = resolve(root, typeof options.outDir === 'string' ? options.outDir : 'dist');
+  const rootDir = resolve(root, typeof options.rootDir === 'string' ? options.rootDir : '.');
+  const inside = relative(rootDir, folder);
+  const under = inside.startsWith('..') || isAbsolute(inside) ? relative(root, folder) : inside;
+  return relative(root, resolve(outDir, under)).split(sep).join('/');
+}
+
 /** Adds a key to package.json, keeping its indentation and final newline. */
-function addPackageKey(file: string, value: { path: string }): void {
+function addPackageKey(file: string, value: { path: string; pathTs?: string }): void {
   const text = readFileSync(file, 'utf8');
   const pkg = JSON.parse(text) as Record<string, unknown>;
   pkg['mikro-orm-alembic'] = value;
