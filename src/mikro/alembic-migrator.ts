@@ -674,13 +674,13 @@ export class AlembicMigrator implements IMigrator {
     const [start, done]: [MigratorEvent, MigratorEvent] = direction === 'up' ? ['migrating', 'migrated'] : ['reverting', 'reverted'];
     return {
       ...options,
-      onRevisionStart: (id, index, total) => {
-        if (this.events.has(start)) this.events.emit(start, this.eventPayload(env, id));
-        options.onRevisionStart?.(id, index, total);
+      onRevisionStart: async (id, index, total) => {
+        if (this.events.has(start)) await this.events.emit(start, this.eventPayload(env, id));
+        await options.onRevisionStart?.(id, index, total);
       },
-      onRevisionDone: (id, ms) => {
-        if (this.events.has(done)) this.events.emit(done, this.eventPayload(env, id));
-        options.onRevisionDone?.(id, ms);
+      onRevisionDone: async (id, ms) => {
+        if (this.events.has(done)) await this.events.emit(done, this.eventPayload(env, id));
+        await options.onRevisionDone?.(id, ms);
       },
     };
   }

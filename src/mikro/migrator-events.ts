@@ -5,15 +5,18 @@ export type MigratorListener = (event: UmzugMigration) => void | Promise<void>;
 
 /**
  * The `on`/`off` events of MikroORM's migrator API (`migrating`, `migrated`, `reverting`,
- * `reverted`), fired around each revision with `{ name: '<id> <message>', path }`. Listeners run in
- * order and are not awaited (the revision runs on the locked connection meanwhile); a listener that
- * throws or rejects is reported through `onError`, never breaking the run.
+ * `reverted`), fired around each revision with umzug's payload `{ name, path, context }` (plus
+ * `revision`). As in MikroORM (umzug emits through Emittery), the listeners of an event run together
+ * and the run waits for all of them before it goes on: an async `migrating` listener finishes before
+ * the revision starts. Unlike MikroORM, a listener that throws or rejects is reported through
+ * `onError` and does not fail the run (a `migrated` revision is already committed; failing the call
+ * would suggest otherwise).
  *
  * @example
  * ```ts
  * const events = new MigratorEvents((e) => console.error(e));
  * events.on('migrated', ({ name }) => console.log(`applied ${name}`));
- * events.emit('migrated', { name: '1a2b3c4d5e6f Add user role' });
+ * await events.emit('migrated', { name: '1a2b3c4d5e6f Add user role' });
  * ```
  */
 export class MigratorEvents {
@@ -39,15 +42,11 @@ export class MigratorEvents {
     return (this.listeners.get(event)?.length ?? 0) > 0;
   }
 
-  /** Calls the listeners of `event`. */
-  emit(event: MigratorEvent, payload: UmzugMigration): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      try {
-        const result = listener(payload);
-        if (result instanceof Promise) result.catch(this.onError);
-      } catch (error) {
-        this.onError(error);
-      }
+  /** Calls the listeners of `event`; resolves when all of them have (never rejects). */
+  async emit(event: MigratorEvent, payload: UmzugMigration): Promise<void> {
+    const running = (this.listeners.get(event) ?? []).map(async (listener) => listener(payload));
+    for (const outcome of await Promise.allSettled(running)) {
+      if (outcome.status === 'rejected') this.onError(outcome.reason);
     }
   }
 }

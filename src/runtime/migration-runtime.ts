@@ -283,7 +283,7 @@ export class MigrationRuntime {
         transactionMode: options.transactionMode ?? this.options.transactionMode,
         onRevisionStart: (id, index, total) => {
           log?.info?.(`Running ${direction === 'up' ? 'upgrade' : 'downgrade'} ${id}${paths.get(id) ? ` (${paths.get(id)})` : ''}`);
-          onStart?.(id, index, total);
+          return onStart?.(id, index, total);
         },
         onRevisionDone: options.onRevisionDone ?? this.options.onRevisionDone,
       });

@@ -29,10 +29,10 @@ export interface RevisionTiming {
 
 /** Progress callbacks of a run. */
 export interface RunProgress {
-  /** Before revision `id` (the `index`-th of `total`, from 0) is loaded and run. */
-  readonly onRevisionStart?: (id: string, index: number, total: number) => void;
-  /** After revision `id` is committed (in `all` mode: after its statements and version row). */
-  readonly onRevisionDone?: (id: string, ms: number) => void;
+  /** Before revision `id` (the `index`-th of `total`, from 0) is loaded and run; a returned promise is awaited first. */
+  readonly onRevisionStart?: (id: string, index: number, total: number) => unknown;
+  /** After revision `id` is committed (in `all` mode: after its statements and version row); a returned promise is awaited before the next. */
+  readonly onRevisionDone?: (id: string, ms: number) => unknown;
 }
 
 /** What {@link runRevisions} runs. */
@@ -111,7 +111,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
     next = null;
     let ms = 0;
     try {
-      options.onRevisionStart?.(entry.id, index, plan.length);
+      await options.onRevisionStart?.(entry.id, index, plan.length);
       const revision = await loaded.revision;
       const started = performance.now();
       const declared = revisionFieldOf(revision, 'transactional');
@@ -141,7 +141,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       throw await failed(channel, error, entry, direction, state, all, done);
     }
     done.push(Object.freeze({ id: entry.id, ms }));
-    options.onRevisionDone?.(entry.id, ms);
+    await options.onRevisionDone?.(entry.id, ms);
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];
