@@ -214,6 +214,14 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     );
 
   program
+    .command('accept-edits')
+    .description('re-record the checksums of applied revisions whose files were edited (runs nothing)')
+    .argument('[revs...]', 'the revisions to accept (default: every edited one)')
+    .action(
+      verb((ctx, revs: string[]) => (require('./verbs/accept-edits') as typeof import('./verbs/accept-edits')).acceptEditsVerb(ctx, revs)),
+    );
+
+  program
     .command('check')
     .description('graph health for CI: every file readable and its module loadable, no broken link, one head (exit 1 otherwise)')
     .option('--headers-only', 'fast: read the file headers only, do not load (compile) the revision modules')

@@ -8,6 +8,7 @@ import {
   RevisionEditedError,
   type ChecksumMismatch,
 } from './errors';
+import { verifyRecordedChecksums } from './revision-checksum';
 import type { RevisionSource } from './revision-source';
 import type { AppliedRevision, Queryable, VersionTable } from './version-table';
 
@@ -106,5 +107,7 @@ export async function readAppliedState(
   source: RevisionSource,
   options: CheckAppliedOptions = {},
 ): Promise<AppliedState> {
-  return checkAppliedState(await table.read(db), graph, source, { ...options, table: String(table) });
+  const rows = await table.read(db);
+  // a .js compiled from the .ts that was applied, or other line ends, is not an edit
+  return checkAppliedState(rows, graph, await verifyRecordedChecksums(rows, source), { ...options, table: String(table) });
 }

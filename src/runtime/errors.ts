@@ -350,8 +350,10 @@ export interface ChecksumMismatch {
 }
 
 /**
- * With `strict: true`: an applied revision's file was edited after it was applied (its checksum
- * differs from the one recorded). Code `REVISION_EDITED`. Without `strict` this is a warning.
+ * With `strict: true`: an applied revision's file was edited after it was applied (what it does
+ * differs from what was recorded; see `revisionChecksum`). Code `REVISION_EDITED`. Without `strict`
+ * this is a warning. The message says what to do: restore the file, or accept the new content with
+ * `npx mikro-orm-alembic accept-edits <rev>` (`MigrationRuntime.acceptEdits`).
  *
  * @example
  * ```ts
@@ -374,8 +376,10 @@ export class RevisionEditedError extends AlembicError {
 /** The message for one edited revision (also used for the non-strict warning). */
 export function describeMismatch(m: ChecksumMismatch): string {
   return (
-    `Revision ${m.id}${m.file ? ` (${m.file})` : ''} was edited after it was applied: ` +
-    `checksum now ${m.current.slice(0, 12)}, recorded ${m.recorded.slice(0, 12)}`
+    `Revision ${m.id}${m.file ? ` (${m.file})` : ''} was edited after it was applied: what it does is not what was applied ` +
+    `(checksum now ${m.current}, recorded ${m.recorded}). Restore the file as it was applied (e.g. \`git checkout\` it), ` +
+    `or, if the database should be taken to have the new content, record it with \`npx mikro-orm-alembic accept-edits ${m.id}\` ` +
+    '(runs nothing; see docs/checksums.md)'
   );
 }
 

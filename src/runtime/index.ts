@@ -1,4 +1,14 @@
 export { acquireAdvisoryLock, findLockHolders, releaseAdvisoryLock, type AdvisoryLockOptions, type LockWaitInfo } from './advisory-lock';
+export { acceptEdits, type AcceptEditsResult } from './accept-edits';
+export {
+  behaviourDigest,
+  formatChecksum,
+  legacyDigests,
+  normaliseSource,
+  revisionChecksum,
+  sourceDigest,
+  verifyRecordedChecksums,
+} from './revision-checksum';
 export { checkAppliedState, readAppliedState, type AppliedState, type CheckAppliedOptions } from './applied-state';
 export {
   AutocommitInTransactionError,

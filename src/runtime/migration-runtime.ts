@@ -8,6 +8,7 @@ import { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './p
 import { runRevisions, type RevisionTiming, type RunProgress, type TransactionMode } from './revision-runner';
 import type { RevisionSource } from './revision-source';
 import { stampRevisions, type StampResult } from './stamp';
+import { acceptEdits, type AcceptEditsResult } from './accept-edits';
 import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
 import { ensureVersionTable, type VersionTableSeed } from './version-table-seed';
 
@@ -224,6 +225,23 @@ export class MigrationRuntime {
       for (const warning of result.warnings) this.options.log?.warn?.(warning);
       return result;
     });
+  }
+
+  /**
+   * Accepts the current content of applied revision files (after {@link RevisionEditedError}, when the
+   * edit is intended): re-records their checksums, under the migration lock, running nothing.
+   * `revisions` limits it to those (ids, prefixes or labels); default every applied revision whose
+   * file changed, and every row still in the old checksum format.
+   *
+   * @example
+   * ```ts
+   * const { accepted } = await runtime.acceptEdits(['ae1027a6acf5']);
+   * ```
+   */
+  async acceptEdits(revisions?: string | readonly string[]): Promise<AcceptEditsResult> {
+    const { graph } = this.options;
+    const wanted = revisions === undefined ? undefined : (typeof revisions === 'string' ? [revisions] : revisions).flatMap((r) => graph.resolve(r));
+    return this.locked((channel) => acceptEdits(channel, this.versionTable, graph, this.options.source, wanted));
   }
 
   /**

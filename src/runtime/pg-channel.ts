@@ -195,16 +195,37 @@ export class PgChannel implements SqlChannel {
       const own = results[results.length - 1];
       return commit || !own ? [] : (own.rows as Record<string, unknown>[]);
     } catch (e) {
-      const index = Math.min(Math.max(query.completed - before, 0), commit ? statements.length : last);
       const located = e as { position?: unknown };
-      if (index < statements.length && typeof located.position === 'string') {
+      // The server's count of completed commands names a statement that failed while running. A syntax
+      // error aborts the whole message before any command runs (the count is 0): its position, which is
+      // in the whole message, names the statement instead.
+      const counted = Math.min(Math.max(query.completed - before, 0), commit ? statements.length : last);
+      // (PostgreSQL counts characters; JavaScript offsets count UTF-16 units)
+      const at = typeof located.position === 'string' ? utf16Offset(text, Number(located.position) - 1) : NaN;
+      const index = Number.isInteger(at) && at >= (offsets[0] ?? Infinity) ? statementAt(offsets, at) : counted;
+      if (index < statements.length && Number.isInteger(at)) {
         // the position inside the failing statement, not inside the whole message
-        const pos = Number(located.position) - offsets[index];
-        if (pos > 0) located.position = String(pos);
+        const pos = [...text.slice(offsets[index], at)].length + 1;
+        if (at >= offsets[index]) located.position = String(pos);
       }
       throw new StatementBatchError(index, e);
     }
   }
+}
+
+/** The UTF-16 offset of the `chars`-th character (code point) of `text`. */
+function utf16Offset(text: string, chars: number): number {
+  if (!Number.isInteger(chars) || chars < 0) return NaN;
+  let offset = 0;
+  for (let n = 0; n < chars && offset < text.length; n++) offset += (text.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+  return offset;
+}
+
+/** The index of the statement whose text holds character `at` of the message (`offsets`: where each starts). */
+function statementAt(offsets: readonly number[], at: number): number {
+  let index = 0;
+  while (index + 1 < offsets.length && offsets[index + 1] <= at) index++;
+  return index;
 }
 
 /** The query handler methods of pg's `Query` that its typings leave out. */

@@ -7,6 +7,7 @@ import { revisionFieldOf, type Revision } from '../script/revision';
 import { runRevision } from '../script/run-revision';
 import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError, type RelationLockHolder } from './errors';
 import { findRelationLockHolders } from './relation-locks';
+import { revisionChecksum } from './revision-checksum';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
 import { isSingleCommand } from './sql-text';
@@ -103,7 +104,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   if (all && plan.length > 0) await channel.begin();
   // The next revision's module is loaded (and its file read for the checksum) while the current one's
   // commit is in flight: the CPU work overlaps the server's.
-  let next = plan.length > 0 ? prefetch(source, plan[0]) : null;
+  let next = plan.length > 0 ? prefetch(source, plan[0], direction) : null;
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
     const state = freshState(null);
@@ -126,7 +127,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
         direction === 'up'
           ? table.insertSql({
               id: entry.id,
-              checksum: loaded.checksum(),
+              checksum: await loaded.checksum(),
               fileName: fileNameOf(entry),
               durationMs: channel.offline ? null : performance.now() - started,
             })
@@ -134,7 +135,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       // the deferred statements, the version row and (own transaction) COMMIT: one message
       const statements = [...state.pending.splice(0), versionSql];
       const sent = send(channel, statements, own ? 'commit' : 'batch', statements.length - 1, entry.id, direction, state);
-      if (index + 1 < plan.length) next = prefetch(source, plan[index + 1]);
+      if (index + 1 < plan.length) next = prefetch(source, plan[index + 1], direction);
       await sent;
       ms = performance.now() - started;
     } catch (error) {
@@ -157,30 +158,22 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   return Object.freeze(done);
 }
 
-/** A revision being loaded ahead of its turn, and its checksum (read on demand, once). */
+/** A revision being loaded ahead of its turn, and its checksum (upgrades only). */
 interface Prefetched {
   readonly revision: Promise<Revision>;
-  checksum(): string;
+  checksum(): Promise<string>;
 }
 
-/** Starts loading `entry` (the synchronous `require` runs now) and reads its checksum now; errors wait for `await`. */
-function prefetch(source: RevisionSource, entry: RevisionSourceEntry): Prefetched {
+/**
+ * Starts loading `entry` (the synchronous `require` runs now) and, for an upgrade, its checksum (the
+ * file read, and a second instance rendered offline for the behaviour part); errors wait for `await`.
+ */
+function prefetch(source: RevisionSource, entry: RevisionSourceEntry, direction: 'up' | 'down'): Prefetched {
   const revision = source.load(entry.id);
   revision.catch(() => undefined); // reported when its turn comes, not as an unhandled rejection
-  let checksum: string | undefined;
-  let checksumError: unknown;
-  try {
-    checksum = source.checksum(entry.id);
-  } catch (error) {
-    checksumError = error;
-  }
-  return {
-    revision,
-    checksum: () => {
-      if (checksum === undefined) throw checksumError;
-      return checksum;
-    },
-  };
+  const checksum = direction === 'up' ? revisionChecksum(source, entry.id) : Promise.resolve('');
+  checksum.catch(() => undefined);
+  return { revision, checksum: () => checksum };
 }
 
 /**

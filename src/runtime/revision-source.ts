@@ -40,6 +40,14 @@ export interface RevisionSource {
   readonly scripts: readonly RevisionSourceEntry[];
   /** A fresh instance of revision `id`, ready to run (one instance per run). */
   load(id: string): Promise<Revision>;
-  /** sha256 (hex) of revision `id`'s file text. */
+  /**
+   * sha256 (hex) of revision `id`'s file text, with a BOM removed and LF line ends
+   * ({@link sourceDigest}): the source part of the recorded checksum (see {@link revisionChecksum}).
+   */
   checksum(id: string): string;
+  /**
+   * Optional: the old (v1) checksums the file could have been recorded with (sha256 of its raw text,
+   * with either line ends, with or without a BOM): {@link legacyDigests}.
+   */
+  legacyChecksums?(id: string): readonly string[];
 }

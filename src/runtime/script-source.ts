@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { loadRevision } from '../script/revision-loader';
 import type { ScriptDirectory } from '../script/script-directory';
 import { RevisionNotInSourceError } from './errors';
+import { legacyDigests, sourceDigest } from './revision-checksum';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
 
 /** Options of {@link scriptDirectorySource}. */
@@ -15,7 +15,7 @@ export interface ScriptDirectorySourceOptions {
 /**
  * The revisions of a migrations folder as a {@link RevisionSource}: entries from discovery (no module is
  * loaded until a revision runs), `load` through the script layer's loader, and `checksum` = sha256 of the
- * file's text, read when asked (so an edited file is noticed).
+ * file's text with a BOM removed and LF line ends, read when asked (so an edited file is noticed).
  *
  * @example
  * ```ts
@@ -45,7 +45,8 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
   return Object.freeze({
     scripts: Object.freeze(entries),
     load: async (id: string) => loadRevision(script(id)),
-    checksum: (id: string) => createHash('sha256').update(readFileSync(script(id).path, 'utf8')).digest('hex'),
+    checksum: (id: string) => sourceDigest(readFileSync(script(id).path, 'utf8')),
+    legacyChecksums: (id: string) => legacyDigests(readFileSync(script(id).path, 'utf8')),
   });
 }
 

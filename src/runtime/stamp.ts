@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { checkAppliedState } from './applied-state';
+import { revisionChecksum, verifyRecordedChecksums } from './revision-checksum';
 import type { RevisionSource } from './revision-source';
 import type { SqlChannel } from './sql-channel';
 import type { VersionTable } from './version-table';
@@ -53,7 +54,7 @@ export async function stampRevisions(
   if (options.purge) {
     headsBefore = graph.currentHeads(rows.map((r) => r.id).filter((id) => graph.has(id)));
   } else {
-    const state = checkAppliedState(rows, graph, source, { strict: options.strict, table: String(table) });
+    const state = checkAppliedState(rows, graph, await verifyRecordedChecksums(rows, source), { strict: options.strict, table: String(table) });
     headsBefore = state.heads;
     warnings = state.warnings;
   }
@@ -65,6 +66,8 @@ export async function stampRevisions(
   const added = want.filter((id) => !had.has(id));
   const write = options.purge ? want : added;
   const paths = new Map(source.scripts.map((s) => [s.id, s.path]));
+  const checksums = new Map<string, string>();
+  for (const id of write) checksums.set(id, await revisionChecksum(source, id));
 
   await channel.begin();
   try {
@@ -76,7 +79,7 @@ export async function stampRevisions(
         : table.insertManySql(
             write.map((id) => {
               const path = paths.get(id) ?? null;
-              return { id, checksum: source.checksum(id), fileName: path === null ? null : basename(path), durationMs: null };
+              return { id, checksum: checksums.get(id) as string, fileName: path === null ? null : basename(path), durationMs: null };
             }),
           );
     await channel.commit(insert === undefined ? [] : [insert]);

@@ -198,6 +198,14 @@ export class VersionTable {
     return `insert into ${this.qualifiedName} (revision, duration_ms, checksum, file_name) values ${values.join(', ')}`;
   }
 
+  /** UPDATE of one row's checksum and file name (`accept-edits`), with literals. */
+  updateChecksumSql(id: string, checksum: string, fileName: string | null): string {
+    return (
+      `update ${this.qualifiedName} set checksum = ${quoteLiteral(checksum)}, file_name = ${quoteLiteral(fileName)} ` +
+      `where revision = ${quoteLiteral(id)}`
+    );
+  }
+
   /** DELETE of one row, with a literal. */
   deleteSql(id: string): string {
     return this.deleteManySql([id]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { displayPath } from './display-path';
 import { NoRevisionClassError, ScriptLoadError, ScriptModuleMismatchError, TsLoaderMissingError } from './errors';
@@ -51,6 +52,7 @@ export function loadRevision(script: LoadableRevision): Revision {
   const isTs = extname(script.path) === '.ts';
   const transpile = isTs && canTranspile(script.path);
   if (isTs && !transpile && !isTsLoaderRegistered()) throw new TsLoaderMissingError(file);
+  forgetIfEdited(script.path);
   let exported: unknown;
   try {
     exported = transpile ? requireTypeScript(script.path) : require(script.path);
@@ -120,4 +122,26 @@ function checkList(file: string, instance: Revision, field: string, fromText: re
 
 function names(instances: object[]): string {
   return instances.map((i) => i.constructor.name).join(', ');
+}
+
+/** The text each revision module was loaded from, to notice a file edited after it was required. */
+const loadedText = new Map<string, string>();
+
+/**
+ * Drops `path` from the require cache when its text changed since it was loaded in this process (a
+ * long-running process, a test suite): the checksum check then renders what the file says now.
+ */
+function forgetIfEdited(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return; // the require reports it
+  }
+  const before = loadedText.get(path);
+  loadedText.set(path, text);
+  if (before !== undefined && before !== text) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+    delete require.cache[path];
+  }
 }

@@ -74,6 +74,28 @@ describe('runtime: one message per revision', function () {
     expect(await advisoryLocks(url)).to.deep.equal([]);
   });
 
+  it('names the statement with a syntax error (which aborts the whole message before any command runs), with its own position', async () => {
+    for (const [third, offset] of [
+      ['create tabel c (id int)', 'create '.length + 1],
+      // characters outside the BMP before it: PostgreSQL counts characters, not UTF-16 units
+      ["insert into b values (1) -- 🐘🐘 here\n, 2)", [...'insert into b values (1) -- 🐘🐘 here\n, '].length + 1],
+    ] as const) {
+      const url = await dbs.fresh();
+      const revs = new MemoryRevisions([
+        defineRevision({ id: A, up: ["create table a (id int) -- 🐘", 'create table b (id int)', third, 'create table d (id int)'] }),
+      ]);
+      const error = await failure(runtimeFor(url, revs).upgrade('head'));
+      expect(error.pgCode).to.equal('42601');
+      expect(error.statement).to.equal(third);
+      expect(error.message).to.contain(third.split('\n')[0]);
+      const cause = error.cause as RevisionStatementError;
+      expect(cause.sql).to.equal(third);
+      expect((cause.cause as { position?: string }).position).to.equal(String(offset));
+      expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version']);
+      expect(await versionIds(url)).to.deep.equal([]);
+    }
+  });
+
   it('names the version row when it is what fails, and COMMIT when a deferred constraint fails there', async () => {
     const url = await dbs.fresh();
     // B records itself first: its version row then violates the primary key

@@ -14,7 +14,8 @@ import {
   type RevisionSource,
 } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
-import { MemoryRevisions, schemaFingerprint, sha256, sql, useFreshDatabases } from './support/helpers';
+import { revisionChecksum } from '../../src/runtime/revision-checksum';
+import { MemoryRevisions, schemaFingerprint, sql, useFreshDatabases } from './support/helpers';
 
 const A = '0ff11e000001';
 const B = '0ff11e000002';
@@ -100,7 +101,11 @@ describe('runtime: offline SQL', function () {
   const dbs = useFreshDatabases();
   const revs = new MemoryRevisions([CreateItems, AddDone, IndexConcurrently, AddNote]);
   const lockKey = new VersionTable().lockKey.toString();
-  const row = (id: string) => `insert into "public"."mikro_orm_alembic_version" (revision, duration_ms, checksum, file_name) values ('${id}', NULL, '${sha256(revs.texts.get(id)!)}', '${id}_rev.ts');`;
+  const checksums = new Map<string, string>();
+  before(async () => {
+    for (const id of [A, B, C, D]) checksums.set(id, await revisionChecksum(revs.source, id));
+  });
+  const row = (id: string) => `insert into "public"."mikro_orm_alembic_version" (revision, duration_ms, checksum, file_name) values ('${id}', NULL, '${checksums.get(id)}', '${id}_rev.ts');`;
 
   it('renders a complete upgrade script: version table, BEGIN/COMMIT per revision, statements, version rows', async () => {
     const text = await renderOfflineSql(revs.graph.planUpgrade([], 'head'), revs.source, { headsBefore: [] });

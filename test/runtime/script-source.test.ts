@@ -67,11 +67,21 @@ describe('runtime: revisions from a migrations folder', function () {
       'select revision, checksum, file_name from mikro_orm_alembic_version order by revision',
     );
     expect(rows.map((r) => r.file_name)).to.deep.equal(['5c0000000001_items.ts', '5c0000000002_index.ts', '5c0000000003_more.ts']);
-    for (const row of rows) expect(row.checksum).to.equal(sha256(readFileSync(join(dir, row.file_name), 'utf8')));
+    for (const row of rows) {
+      expect(row.checksum).to.match(/^v2:/);
+      expect(row.checksum.split(':')[1]).to.equal(Buffer.from(sha256(readFileSync(join(dir, row.file_name), 'utf8')), 'hex').toString('base64url').slice(0, 22));
+    }
+
+    // a comment added later changes nothing the revision does: not an edit
+    const commented = join(dir, '5c0000000001_items.ts');
+    writeFileSync(commented, `${readFileSync(commented, 'utf8')}// a comment added later\n`);
+    const quiet: string[] = [];
+    await runtime(url, quiet).current();
+    expect(quiet).to.deep.equal([]);
 
     // edit an applied file: a warning naming it
     const edited = join(dir, '5c0000000002_index.ts');
-    writeFileSync(edited, `${readFileSync(edited, 'utf8')}// a comment added later\n`);
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(/item_v/g, 'item_v2'));
     const warnings: string[] = [];
     const current = await runtime(url, warnings).current();
     expect(current.heads).to.deep.equal(['5c0000000003']);

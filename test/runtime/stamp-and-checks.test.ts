@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { MigrationRuntime, MissingRevisionFileError, RevisionEditedError } from '../../src/runtime';
-import { defineRevision, MemoryRevisions, sha256, sql, tables, useFreshDatabases, versionIds, type RevisionClass } from './support/helpers';
+import { Revision } from '../../src/script/revision';
+import { revisionChecksum } from '../../src/runtime/revision-checksum';
+import { defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds, type RevisionClass } from './support/helpers';
 
 const A = '57a3b0000001';
 const B = '57a3b0000002';
@@ -40,9 +42,9 @@ describe('runtime: stamp', function () {
     expect(head).to.deep.equal({ headsBefore: [], headsAfter: [C], added: [A, B, C], removed: [], warnings: [] });
     expect(await tables(url)).to.deep.equal(['mikro_orm_alembic_version']);
     const stamped = await rows(url);
-    expect(stamped.map((r) => [r.revision, r.duration_ms, r.checksum, r.file_name])).to.deep.equal(
-      [A, B, C].map((id) => [id, null, sha256(revs.texts.get(id)!), `${id}_rev.ts`]),
-    );
+    const expected = [];
+    for (const id of [A, B, C]) expected.push([id, null, await revisionChecksum(revs.source, id), `${id}_rev.ts`]);
+    expect(stamped.map((r) => [r.revision, r.duration_ms, r.checksum, r.file_name])).to.deep.equal(expected);
     expect((await runtime.upgrade('head')).ran).to.deep.equal([]);
 
     const back = await runtime.stamp(A);
@@ -108,9 +110,18 @@ describe('runtime: stamp', function () {
 describe('runtime: checksums and missing files', function () {
   const dbs = useFreshDatabases();
 
+  /** The revisions with `id` edited: its text and what it does (one more statement in up()). */
   function edited(classes: RevisionClass[], id: string): MemoryRevisions {
     const revs = new MemoryRevisions(classes);
     revs.texts.set(id, `${revs.texts.get(id)}\n// edited after it was applied`);
+    const Original = revs.classes.get(id)! as unknown as new () => Revision & { up(): void; revision: string; downRevision: string | null };
+    const Edited = class extends Original {
+      override up(): void {
+        super.up();
+        this.addSql('select 1 -- edited after it was applied');
+      }
+    };
+    revs.classes.set(id, Edited as unknown as RevisionClass);
     return revs;
   }
 
@@ -136,7 +147,7 @@ describe('runtime: checksums and missing files', function () {
       .catch((e: unknown) => e)) as RevisionEditedError;
     expect(error).to.be.instanceOf(RevisionEditedError);
     expect(error.code).to.equal('REVISION_EDITED');
-    expect(error.mismatches.map((m) => [m.id, m.recorded, m.current])).to.deep.equal([[B, recorded, sha256(strict.texts.get(B)!)]]);
+    expect(error.mismatches.map((m) => [m.id, m.recorded, m.current])).to.deep.equal([[B, recorded, await revisionChecksum(strict.source, B)]]);
     expect(error.message).to.contain(B);
     expect(await versionIds(url)).to.deep.equal([A, B, C]);
     expect(await tables(url)).not.to.include('t_d');

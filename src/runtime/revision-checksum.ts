@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { IrreversibleRevisionError } from '../script/errors';
+import type { Revision } from '../script/revision';
+import { revisionFieldOf } from '../script/revision';
+import { inlineParams } from './sql-text';
+import { runRevision } from '../script/run-revision';
+import type { RevisionSource } from './revision-source';
+import type { AppliedRevision } from './version-table';
+
+/**
+ * The checksum recorded for an applied revision (format `v2`, 48 characters):
+ * `v2:<source>:<behaviour>`, each part 22 base64url characters (132 bits) of a sha256:
+ *
+ * - `source`: of the file's text with a BOM removed and CRLF/CR turned into LF, so git's autocrlf
+ *   or an editor's BOM changes nothing;
+ * - `behaviour`: of what the revision does: the statements its `up()` and `down()` render offline
+ *   (parameters inlined), its `transactional` flag and its autocommit blocks. The `.ts` file and
+ *   its compiled `.js` render the same statements, so they have the same behaviour part. `-` when
+ *   the revision cannot render offline (it reads rows with `execute()`).
+ *
+ * A recorded checksum matches the current file when the source parts are equal (no module is
+ * loaded), else when the behaviour parts are (the revision is loaded and rendered offline). Old
+ * checksums (64 hex characters: sha256 of the raw text) are accepted as they are, see
+ * {@link verifyRecordedChecksums}.
+ *
+ * @example
+ * ```ts
+ * const checksum = await revisionChecksum(source, 'ae1027a6acf5'); // 'v2:Q0x…:k9P…'
+ * ```
+ */
+export async function revisionChecksum(source: RevisionSource, id: string, instance?: Revision): Promise<string> {
+  const behaviour = instance === undefined ? await behaviourOf(source, id) : await behaviourDigest(instance);
+  return formatChecksum(source.checksum(id), behaviour);
+}
+
+/** sha256 (hex) of revision text with a BOM removed and CRLF / CR line ends made LF. */
+export function sourceDigest(text: string): string {
+  return sha256(normaliseSource(text));
+}
+
+/** Revision text as checksummed: no BOM, LF line ends. */
+export function normaliseSource(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+/**
+ * The old (v1) checksums a file's text could have been recorded with: sha256 (hex) of the raw text,
+ * with LF or CRLF line ends, with or without a BOM.
+ */
+export function legacyDigests(text: string): string[] {
+  const lf = normaliseSource(text);
+  const crlf = lf.replace(/\n/g, '\r\n');
+  return [...new Set([text, lf, crlf, `\uFEFF${lf}`, `\uFEFF${crlf}`].map(sha256))];
+}
+
+/**
+ * sha256 (hex) of what `instance` does: its statements rendered offline for `up()` then `down()`,
+ * `transactional`, autocommit blocks; `null` when it cannot render offline (reads rows, or throws).
+ */
+export async function behaviourDigest(instance: Revision): Promise<string | null> {
+  const lines: string[] = [`transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}`];
+  for (const direction of ['up', 'down'] as const) {
+    lines.push(`-- ${direction}`);
+    try {
+      await runRevision(instance, direction, {
+        offline: true,
+        query: async (sql, params) => {
+          lines.push(inlineParams(sql, params ?? []));
+          return [];
+        },
+        autocommit: async (fn) => {
+          lines.push('-- autocommit');
+          const result = await fn();
+          lines.push('-- end autocommit');
+          return result;
+        },
+      });
+    } catch (error) {
+      if (direction === 'down' && error instanceof IrreversibleRevisionError) {
+        lines.push('-- irreversible');
+        continue;
+      }
+      return null;
+    }
+  }
+  return sha256(lines.join('\n\0'));
+}
+
+/** `v2:<source>:<behaviour>` from the two sha256 hex digests. */
+export function formatChecksum(sourceHex: string, behaviourHex: string | null): string {
+  return `v2:${part(sourceHex)}:${behaviourHex === null ? '-' : part(behaviourHex)}`;
+}
+
+/** Whether a recorded checksum is in the v2 format. */
+export function isV2Checksum(checksum: string): boolean {
+  return /^v2:[A-Za-z0-9_-]{22}:([A-Za-z0-9_-]{22}|-)$/.test(checksum);
+}
+
+/**
+ * Compares recorded checksums with the current files and returns a source whose `checksum(id)` is
+ * the recorded value for every row that matches (so a plain comparison then finds only real edits)
+ * and the current v2 checksum for the others:
+ *
+ * - v2: the source parts equal → match (nothing loaded); else the revision is loaded and rendered
+ *   offline, and equal behaviour parts → match (e.g. the `.js` compiled from the `.ts` applied);
+ * - v1 (64 hex, written before v2): a match when it is the sha256 of the text as it is, or with
+ *   other line ends or a BOM ({@link legacyDigests}); a v1 row recorded from a file of the other
+ *   form (`.ts` recorded, `.js` running, or the reverse) cannot be compared and is accepted. v1 rows
+ *   are not rewritten: `accept-edits` (or a new `stamp`) records v2.
+ */
+export async function verifyRecordedChecksums(rows: readonly AppliedRevision[], source: RevisionSource): Promise<RevisionSource> {
+  const known = new Map(source.scripts.map((s) => [s.id, s]));
+  const answers = new Map<string, string>();
+  for (const row of rows) {
+    const entry = known.get(row.id);
+    if (entry === undefined) continue; // a missing file is reported by the caller
+    answers.set(row.id, (await matches(row, source, entry.path)) ? row.checksum : await currentChecksum(source, row.id));
+  }
+  return Object.freeze({
+    scripts: source.scripts,
+    load: (id: string) => source.load(id),
+    checksum: (id: string) => answers.get(id) ?? source.checksum(id),
+    legacyChecksums: source.legacyChecksums === undefined ? undefined : (id: string) => source.legacyChecksums?.(id) ?? [],
+  });
+}
+
+async function matches(row: AppliedRevision, source: RevisionSource, path: string | null): Promise<boolean> {
+  const recorded = row.checksum;
+  const digest = source.checksum(row.id);
+  if (isV2Checksum(recorded)) {
+    const [, src, behaviour] = recorded.split(':');
+    if (src === part(digest)) return true;
+    if (behaviour === '-') return false;
+    const current = await behaviourOf(source, row.id);
+    return current !== null && part(current) === behaviour;
+  }
+  if (recorded === digest || (source.legacyChecksums?.(row.id) ?? []).includes(recorded)) return true;
+  // v1 recorded the raw text of whichever form ran: another form cannot be compared
+  return row.fileName !== null && path !== null && formOf(row.fileName) !== formOf(path);
+}
+
+async function currentChecksum(source: RevisionSource, id: string): Promise<string> {
+  return formatChecksum(source.checksum(id), await behaviourOf(source, id));
+}
+
+async function behaviourOf(source: RevisionSource, id: string): Promise<string | null> {
+  try {
+    return await behaviourDigest(await source.load(id));
+  } catch {
+    return null; // a file that no longer loads: its source part decides
+  }
+}
+
+function formOf(path: string): string {
+  const ext = extname(path).toLowerCase();
+  return ext === '.ts' || ext === '.mts' || ext === '.cts' ? 'ts' : 'js';
+}
+
+function part(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
