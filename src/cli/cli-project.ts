@@ -152,7 +152,11 @@ export class CliProject {
       versionTable: key?.versionTable ?? fromConfig?.versionTable,
       lockTimeoutMs: key?.lockTimeoutMs ?? fromConfig?.lockTimeoutMs,
       statementLockTimeoutMs: key?.statementLockTimeoutMs ?? fromConfig?.statementLockTimeoutMs,
-      transactionMode: key?.transactionMode ?? fromConfig?.transactionMode,
+      transactionMode:
+        key?.transactionMode ??
+        fromConfig?.transactionMode ??
+        // MikroORM's migrations.allOrNothing, when the config sets it (required here: only with a config)
+        (config === null ? undefined : (require('../mikro/all-or-nothing') as typeof import('../mikro/all-or-nothing')).transactionModeOf(config.config)),
       strict: key?.strict ?? fromConfig?.strict,
       importFrom: key?.importFrom ?? fromConfig?.importFrom,
       dropUnusedEnums: fromConfig?.dropUnusedEnums,

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import './all-or-nothing'; // MikroORM's allOrNothing default made recognisable, before any config is built
 import { ALEMBIC_OPTIONS, type AlembicOptions, type HasAlembicOptions } from './alembic-options';
 import { AlembicMigrator } from './alembic-migrator';
 import { startUpgradeOnInit } from './upgrade-on-init';

@@ -24,6 +24,7 @@ import { initialSchemaState } from './initial-schema';
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { mikroOrmHistorySeed, rememberMikroOrmHistoryTable } from './mikro-orm-history-table';
 import { MigratorEvents, type MigratorListener } from './migrator-events';
+import { transactionModeOf } from './all-or-nothing';
 import { connectionFromConfig } from './orm-connection';
 import { ormQueryable } from './orm-queryable';
 import { migrationEntry, type ExecutedMigration, type MigrationEntry, type MigrationEventPayload } from './migration-entry';
@@ -710,7 +711,8 @@ export class AlembicMigrator implements IMigrator {
       versionTable: this.options.versionTable,
       lockTimeoutMs: this.options.lockTimeoutMs,
       statementLockTimeoutMs: this.options.statementLockTimeoutMs,
-      transactionMode: this.options.transactionMode,
+      // the plugin's option, else MikroORM's migrations.allOrNothing when the config sets it
+      transactionMode: this.options.transactionMode ?? transactionModeOf(this.orm.config),
       strict: this.options.strict,
       log: this.log,
       historySeed: mikroOrmHistorySeed(this.orm.config),

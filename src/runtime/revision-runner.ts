@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AlembicError } from '../errors';
-import { RevisionStatementError } from '../script/errors';
+import { IrreversibleRevisionError, RevisionStatementError } from '../script/errors';
 import type { QueuedStatement, RevisionContext } from '../script/revision-context';
 import { revisionFieldOf, type Revision } from '../script/revision';
 import { runRevision } from '../script/run-revision';
@@ -300,6 +300,14 @@ function contextFor(
   };
 }
 
+/** Whether `error` (or a cause of it) is a revision's irreversible `down()`. */
+function isIrreversible(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof IrreversibleRevisionError) return true;
+  }
+  return false;
+}
+
 /** Offline there are no rows: an empty array that throws a typed error when the revision reads it. */
 function offlineRows(id: string, sql: string): Record<string, unknown>[] {
   return new Proxy([] as Record<string, unknown>[], {
@@ -330,6 +338,16 @@ async function failed(
   const pg = findPgError(error);
   const connectionLost = channel.broken || isConnectionLoss(pg ?? error);
   const record = direction === 'up' ? 'it is not recorded as applied' : 'it is still recorded as applied';
+  // what became of the revisions this run already went through: applied and recorded (up), or
+  // reverted and no longer recorded (down)
+  const ids = done.map((d) => d.id).join(', ');
+  const earlier =
+    done.length === 0
+      ? ''
+      : direction === 'up'
+        ? `; the ${done.length} revision(s) before it in this run (${ids}) stay applied and recorded`
+        : `; the ${done.length} revision(s) downgraded before it in this run (${ids}) stay downgraded: reverted, and no longer recorded`;
+  const irreversible = direction === 'down' && isIrreversible(error);
   let rolledBack: string;
   if (channel.offline) rolledBack = 'no SQL script was produced';
   else if (connectionLost && state.committing) {
@@ -338,16 +356,23 @@ async function failed(
       'have committed it; check the version table (current) before running again';
   } else if (connectionLost) {
     rolledBack = all
-      ? 'PostgreSQL rolled back the open transaction: none of the run is applied'
+      ? `PostgreSQL rolled back the open transaction: ${direction === 'up' ? 'none of the run is applied' : 'nothing of the run was downgraded; every revision is still applied and recorded'}`
       : `PostgreSQL rolled back ${state.ownTransaction ? `revision ${entry.id}'s open transaction` : 'the statement in flight'}; ` +
         record +
-        (done.length > 0 ? `; the ${done.length} revision(s) before it in this run stay applied and recorded` : '');
-  } else if (all) rolledBack = `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`;
-  else {
-    rolledBack = state.ownTransaction
-      ? `revision ${entry.id} was rolled back; ${record}`
-      : `revision ${entry.id} ran without a transaction: statements before the failing one stay applied; ${record}`;
-    if (done.length > 0) rolledBack += `; the ${done.length} revision(s) before it in this run stay applied and recorded`;
+        earlier;
+  } else if (all) {
+    rolledBack =
+      direction === 'up'
+        ? `the whole run was rolled back: none of its ${done.length + 1} revision(s) is applied`
+        : `the whole run was rolled back: none of its ${done.length + 1} revision(s) was downgraded; all are still applied and recorded`;
+  } else if (irreversible) {
+    rolledBack = `nothing of revision ${entry.id} was downgraded (its down() is irreversible): it is still applied and recorded${earlier}`;
+  } else {
+    rolledBack =
+      (state.ownTransaction
+        ? `revision ${entry.id} was rolled back; ${record}`
+        : `revision ${entry.id} ran without a transaction: statements before the failing one ${direction === 'up' ? 'stay applied' : 'took effect'}; ${record}`) +
+      earlier;
   }
   const lockTimeout = pg?.code === LOCK_NOT_AVAILABLE && !channel.offline && !connectionLost ? await lockTimeoutReport(channel) : undefined;
   return new RevisionFailedError({
