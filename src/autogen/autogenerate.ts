@@ -9,6 +9,8 @@ import { readIndexCatalog } from './index-catalog';
 import { loadSchemas } from './load-schemas';
 import { applyPasses, type OperationPass } from './operation-pass';
 import { planOperations } from './plan-operations';
+import { registeredPluginOptions } from './plugin-options';
+import { applySchemaFilter, compileSchemaFilter, hasSchemaFilter, type SchemaFilterOptions } from './schema-filter';
 
 /** Options of {@link autogenerate}. */
 export interface AutogenOptions {
@@ -22,6 +24,20 @@ export interface AutogenOptions {
   readonly dropUnusedEnums?: boolean;
   /** Leave out drops of tables, columns, enum types and schemas (MikroORM's `migrations.safe`). */
   readonly safe?: boolean;
+  /**
+   * Which tables, columns, indexes, checks and foreign keys are compared (Alembic's `include_object`):
+   * see {@link SchemaFilterOptions}. Default: the `include`/`ignore` of the plugin registered in the
+   * ORM's `extensions` (`alembic({...})`), else everything.
+   */
+  readonly include?: SchemaFilterOptions['include'];
+  /** Objects never compared: see {@link SchemaFilterOptions}. Default: the registered plugin's `ignore`. */
+  readonly ignore?: SchemaFilterOptions['ignore'];
+  /**
+   * More bookkeeping tables of migration tools to leave out (`'name'` or `'schema.name'`), besides
+   * `DEFAULT_BOOKKEEPING_TABLES`, the version table and MikroORM's `migrations.tableName`. Default:
+   * the registered plugin's `bookkeepingTables`.
+   */
+  readonly bookkeepingTables?: readonly string[];
   /** Rewrites of the planned operations, in order. Default: none. */
   readonly passes?: readonly OperationPass[];
   /**
@@ -67,7 +83,10 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
   const platform = orm.em.getPlatform();
   if (!(platform instanceof PostgreSqlPlatform)) throw new AutogenUnsupportedPlatformError(platform.constructor.name);
   const em = orm.em as unknown as SqlEntityManager;
-  const { from, to } = await loadSchemas(em, options.versionTable);
+  const plugin = registeredPluginOptions(orm);
+  const { from, to } = await loadSchemas(em, options.versionTable, options.bookkeepingTables ?? plugin?.bookkeepingTables);
+  const filter: SchemaFilterOptions = options.include !== undefined || options.ignore !== undefined ? options : { include: plugin?.include, ignore: plugin?.ignore };
+  if (hasSchemaFilter(filter)) applySchemaFilter(from, to, compileSchemaFilter(filter));
   const connection = em.getConnection();
   const enumCatalog = await readEnumCatalog((sql) => connection.execute(sql));
   const indexCatalog = await readIndexCatalog((sql) => connection.execute(sql));

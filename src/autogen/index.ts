@@ -4,6 +4,17 @@
  */
 export { autogenerate, type AutogenOptions } from './autogenerate';
 export { autogenerateBaseline, type BaselineOptions } from './baseline';
+export { bookkeepingTableNames, DEFAULT_BOOKKEEPING_TABLES, type BookkeepingTableName } from './bookkeeping-tables';
+export { emptyIndexCatalog, readIndexCatalog, type CatalogIndexDefinition, type IndexCatalog } from './index-catalog';
+export {
+  applySchemaFilter,
+  compileSchemaFilter,
+  type SchemaFilterOptions,
+  type SchemaObject,
+  type SchemaObjectPattern,
+  type SchemaObjectPredicate,
+  type SchemaObjectType,
+} from './schema-filter';
 export { renderAutogenResult, type AutogenResult } from './autogen-result';
 export { checkEnumItems, columnChangeOperations, enumCheck, type ColumnChangeOperations } from './column-changes';
 export { describeOperation } from './describe-operation';

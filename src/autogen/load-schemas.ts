@@ -1,6 +1,7 @@
 import { DatabaseSchema, SqlSchemaGenerator, type SqlEntityManager } from '@mikro-orm/knex';
 import { DEFAULT_VERSION_TABLE } from '../runtime/version-table';
 import { readMultilineText } from './introspected-text';
+import { bookkeepingTableNames, isBookkeepingTable } from './bookkeeping-tables';
 import { DEFAULT_SCHEMA } from './names';
 import { quoteStringDefaults } from './string-defaults';
 
@@ -21,15 +22,17 @@ export interface VersionTableRef {
 /**
  * Loads the target schema from the metadata and the current schema from the database, as MikroORM's
  * own migrator prepares them (`getTargetSchema`, `DatabaseSchema.create` over the target's namespaces
- * with `schemaGenerator.skipTables`, both pruned), and takes the version table out of the current
- * one, so the diff never proposes to drop it (nor its schema, when nothing else lives there).
+ * with `schemaGenerator.skipTables`, both pruned), and takes the version table and the bookkeeping
+ * tables of migration tools (`DEFAULT_BOOKKEEPING_TABLES`, MikroORM's `migrations.tableName`, and
+ * `bookkeepingTables`: `'name'` or `'schema.name'`) that no entity declares out of the current one,
+ * so the diff never proposes to drop them (nor their schema, when nothing else lives there).
  *
  * @example
  * ```ts
  * const { from, to } = await loadSchemas(orm.em as SqlEntityManager, { schema: 'ops', name: 'versions' });
  * ```
  */
-export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTableRef = {}): Promise<SchemaPair> {
+export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTableRef = {}, bookkeepingTables: readonly string[] = []): Promise<SchemaPair> {
   const generator = new SqlSchemaGenerator(em);
   const platform = em.getPlatform();
   const config = em.config;
@@ -44,6 +47,13 @@ export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTab
   const tables = from.getTables(); // the schema's own array: removing from it removes the table
   for (let i = tables.length - 1; i >= 0; i--) {
     if (tables[i].name === name && (tables[i].schema ?? DEFAULT_SCHEMA) === schema) tables.splice(i, 1);
+  }
+  // other migrators' bookkeeping tables (and MikroORM's configured one), unless an entity declares the table
+  const bookkeeping = bookkeepingTableNames([...bookkeepingTables, config.get('migrations').tableName ?? 'mikro_orm_migrations']);
+  const declared = new Set(to.getTables().map((t) => `${t.schema ?? DEFAULT_SCHEMA}.${t.name}`));
+  for (let i = tables.length - 1; i >= 0; i--) {
+    const tableSchema = tables[i].schema ?? DEFAULT_SCHEMA;
+    if (isBookkeepingTable(bookkeeping, tableSchema, tables[i].name) && !declared.has(`${tableSchema}.${tables[i].name}`)) tables.splice(i, 1);
   }
 
   const wildcardTables = Object.values(em.getMetadata().getAll())

@@ -17,6 +17,7 @@ import { isTsLoaderRegistered } from '../script/revision-loader';
 import { writeRevision } from '../script/revision-writer';
 import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
+import { skipBookkeepingTables } from './skip-bookkeeping-tables';
 import type { AutogenOptions, AutogenResult } from '../autogen';
 import { runAutogenerate, runBaseline, type AutogenSafetyNote } from './autogen-port';
 import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
@@ -174,7 +175,9 @@ export class AlembicMigrator implements IMigrator {
   static register(orm: MikroORM, options: AlembicOptions = {}): void {
     const table = new VersionTable(options.versionTable);
     rememberMikroOrmHistoryTable(orm.config, table);
+    const configured = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
     orm.config.set('migrations', { ...orm.config.get('migrations'), tableName: `${table.schema}.${table.name}` });
+    skipBookkeepingTables(orm, [configured, table.name, ...(options.bookkeepingTables ?? [])]);
     orm.config.registerExtension('@mikro-orm/migrator', () => new AlembicMigrator(orm, options));
   }
 
@@ -780,6 +783,9 @@ export class AlembicMigrator implements IMigrator {
       enumRenames: this.options.enumRenames,
       guessEnumRenames: this.options.guessEnumRenames,
       safe: this.options.safe ?? this.orm.config.get('migrations').safe ?? false,
+      include: this.options.include,
+      ignore: this.options.ignore,
+      bookkeepingTables: this.options.bookkeepingTables,
     };
   }
 

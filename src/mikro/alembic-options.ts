@@ -1,4 +1,5 @@
 import type { EnumRenames } from '../autogen/enum-planner';
+import type { SchemaFilterOptions } from '../autogen/schema-filter';
 import type { TransactionMode } from '../runtime/revision-runner';
 import type { VersionTableOptions } from '../runtime/version-table';
 
@@ -66,6 +67,36 @@ export interface AlembicOptions {
    * Default: MikroORM's `migrations.safe`.
    */
   readonly safe?: boolean;
+  /**
+   * Only these objects are compared by autogenerate (`migration:create`), the test kit's drift check
+   * and `migration:check` (Alembic's `include_object`): names with `*`/`?`, RegExps, or a function
+   * asked about every table, column, index, check and foreign key. See {@link SchemaFilterOptions}
+   * and docs/autogenerate.md.
+   *
+   * @example
+   * ```ts
+   * alembic({ include: (object) => object.schema !== 'legacy' });
+   * ```
+   */
+  readonly include?: SchemaFilterOptions['include'];
+  /**
+   * Objects never compared (neither created, changed nor dropped): `'audit_*'` (tables),
+   * `'index:user_active_idx'`, `'check:manual_*'`, `'column:user.legacy_*'`, `'foreignKey:*_ext_fk'`,
+   * RegExps (tables), or a function. See {@link SchemaFilterOptions}.
+   *
+   * @example
+   * ```ts
+   * alembic({ ignore: ['audit_*', 'index:user_active_idx', /^tmp_/] });
+   * ```
+   */
+  readonly ignore?: SchemaFilterOptions['ignore'];
+  /**
+   * More bookkeeping tables of migration tools (`'name'` or `'schema.name'`) to leave out of every
+   * diff, MikroORM's `schema:update` included. Always left out: `mikro_orm_migrations` (and MikroORM's
+   * configured `migrations.tableName`), `alembic_version`, `migrations`, `knex_migrations`,
+   * `knex_migrations_lock` and the version table, unless an entity declares a table of that name.
+   */
+  readonly bookkeepingTables?: readonly string[];
 }
 
 /**

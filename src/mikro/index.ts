@@ -46,3 +46,4 @@ export {
   type UpgradeOnInitPlan,
 } from './upgrade-on-init';
 export { VersionStorage, type MigratorStorage } from './version-storage';
+export type { SchemaFilterOptions, SchemaObject, SchemaObjectPattern, SchemaObjectType } from '../autogen/schema-filter';

@@ -79,4 +79,14 @@ describe('autogen: objects the entities never declared', function () {
     await h.upgrade();
     expect((await h.diff([U1User])).empty, 'converges after up/down/up').to.equal(true);
   });
+
+  it('ignore and include leave them out: nothing to drop, nothing to note', async () => {
+    await seed();
+    const ignored = await h.diff([U1User], {}, { ignore: ['index:user_*', 'check:user_*'] });
+    expect(ignored.empty, ignored.summary).to.equal(true);
+    const onlyTheModel = await h.diff([U1User], {}, { include: (o) => o.inModel || o.type === 'table' || o.type === 'column' });
+    expect(onlyTheModel.empty, onlyTheModel.summary).to.equal(true);
+    const some = await h.diff([U1User], {}, { ignore: ['check:*', 'index:user_name_*'] });
+    expect(some.summary.split('\n')).to.deep.equal(['- drop index user_admin_idx on user']);
+  });
 });
