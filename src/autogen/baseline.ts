@@ -6,6 +6,8 @@ import { emptyCatalog } from './enum-catalog';
 import { AutogenUnsupportedPlatformError } from './errors';
 import { applyPasses, type OperationPass } from './operation-pass';
 import { planOperations } from './plan-operations';
+import { registeredPluginOptions } from './plugin-options';
+import { applySchemaFilter, compileSchemaFilter, hasSchemaFilter } from './schema-filter';
 
 /** Options of {@link autogenerateBaseline}. */
 export interface BaselineOptions {
@@ -44,6 +46,10 @@ export async function autogenerateBaseline(orm: MikroORM, options: BaselineOptio
     .filter((meta) => meta.schema === '*')
     .map((meta) => meta.tableName);
   to.prune(undefined, wildcardTables);
+  // the registered plugin's include/ignore: an object left out is not created by the baseline either
+  const plugin = registeredPluginOptions(orm);
+  const filter = { include: plugin?.include, ignore: plugin?.ignore };
+  if (hasSchemaFilter(filter)) applySchemaFilter(from, to, compileSchemaFilter(filter));
   const enumCatalog = emptyCatalog();
   const diff = new SchemaComparator(platform).compare(from, to);
   const planned = planOperations({

@@ -89,4 +89,20 @@ describe('autogen: objects the entities never declared', function () {
     const some = await h.diff([U1User], {}, { ignore: ['check:*', 'index:user_name_*'] });
     expect(some.summary.split('\n')).to.deep.equal(['- drop index user_admin_idx on user']);
   });
+
+  it('hand-made columns with a cast default, a function default and a generated expression come back exactly in down', async () => {
+    await seed();
+    await sql(db.url, `alter table "user" add column "code" varchar(20) not null default ('u-'::text || (42)::text)`);
+    await sql(db.url, `alter table "user" add column "since" date default ('2020-01-01'::date + 1)`);
+    await sql(db.url, `alter table "user" add column "shout" text generated always as (upper((name)::text) || '!'::text) stored`);
+    const before = await h.fingerprint();
+    const { result } = await h.generate([U1User], 'drop hand-made columns');
+    expect(result.notes.filter((n) => n.code === 'DATA_LOSS_DROP_COLUMN').map((n) => n.column)).to.deep.equal(['code', 'since', 'shout']);
+    await h.upgrade();
+    await h.downgrade('-1');
+    expect(await h.fingerprint(), 'down restores defaults and the generated column exactly').to.deep.equal(before);
+    expect(await sql(db.url, `select code, shout from "user" order by id limit 1`)).to.deep.equal([{ code: 'u-42', shout: 'ANN!' }]);
+    await h.upgrade();
+    expect((await h.diff([U1User])).empty).to.equal(true);
+  });
 });

@@ -26,10 +26,12 @@ export class User {
 }
 `;
 
-/** As MikroORM 6.6.16's migrator creates its table, and Alembic 1.x its version table. */
+/**
+ * As MikroORM 6.6.16's migrator creates its table (empty: rows there would be MikroORM's history, which
+ * the plugin adopts), and Alembic 1.x its version table.
+ */
 const BOOKKEEPING = [
   `create table "mikro_orm_migrations" ("id" serial primary key, "name" varchar(255), "executed_at" timestamptz default current_timestamp)`,
-  `insert into "mikro_orm_migrations" ("name") values ('Migration20240101000000')`,
   `CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))`,
   `insert into alembic_version values ('1975ea83b712')`,
 ];
@@ -53,7 +55,7 @@ async function exec(url: string, statements: readonly string[]): Promise<void> {
 const MENTIONS = /mikro_orm_migrations|alembic_version/;
 
 describe('mikro: bookkeeping tables and ignored objects stay out of every diff (real MikroORM CLI)', function () {
-  this.timeout(180_000);
+  this.timeout(420_000); // each MikroORM CLI call starts ts-node: slow on a loaded machine
   const db = useTestDatabase({ prefix: 'mikro_bookkeeping' });
   let project: CliProject;
 
@@ -70,7 +72,7 @@ describe('mikro: bookkeeping tables and ignored objects stay out of every diff (
   it('migration:create --initial and migration:check never mention mikro_orm_migrations or alembic_version', async () => {
     const check = await project.run(['migration:check']);
     expect(check.code).to.equal(1);
-    expect(check.output).to.contain('create table user').and.not.match(MENTIONS);
+    expect(check.output, check.output).to.contain('create table user').and.not.match(MENTIONS);
     const create = await project.run(['migration:create', '--initial', '-d']);
     expect(create.code, create.output).to.equal(0);
     expect(create.output).to.not.match(MENTIONS);
