@@ -573,13 +573,17 @@ export class AlembicMigrator implements IMigrator {
   }
 
   /**
-   * `migration:up [-t target] [--only ids] [--from rev]`: see {@link migrateRequest} for how the
-   * options map to targets. Returns the revisions that ran.
+   * `migration:up [-t target] [--only names] [--from rev]`: see {@link migrateRequest} for how each
+   * argument shape maps to a run, and docs/mikro-orm-compat.md for MikroORM's behaviour next to it. A
+   * string names one revision (id, file name with or without extension, or the listed name): it runs
+   * with the unapplied revisions it builds on, which the result marks with `dependencyOf`. Returns the
+   * revisions that ran (`{ name, path, revision }`).
    *
    * @example
    * ```ts
-   * await orm.migrator.up();                    // head
-   * await orm.migrator.up({ to: 'billing@head' });
+   * await orm.migrator.up();                          // head
+   * await orm.migrator.up({ to: 'billing@head' });    // any Alembic target
+   * await orm.migrator.up('97ad6c411a80_add_roles');  // that revision (and what it builds on)
    * ```
    */
   async up(options?: string | string[] | MigrateOptions): Promise<MigrationEntry[]> {
@@ -587,12 +591,17 @@ export class AlembicMigrator implements IMigrator {
   }
 
   /**
-   * `migration:down [-t target]`: one step down by default, `{ to: 0 }` or `base` for everything.
+   * `migration:down [-t target] [--only names]`: one step down by default, `{ to: 0 }` or `base` for
+   * everything, `{ to: X }` down to the Alembic target `X` (which stays applied). A string or
+   * `{ migrations }` names revisions, as MikroORM's does: exactly those are reverted, refused
+   * (`NOT_APPLICABLE`, nothing changed) while an applied revision builds on one of them; a target given
+   * as a string is refused (`UnknownMigrationError`: pass it as `{ to }`).
    *
    * @example
    * ```ts
-   * await orm.migrator.down();             // -1
-   * await orm.migrator.down({ to: 0 });    // base
+   * await orm.migrator.down();                          // -1
+   * await orm.migrator.down({ to: 0 });                 // base
+   * await orm.migrator.down('97ad6c411a80_add_roles');  // exactly that revision
    * ```
    */
   async down(options?: string | string[] | MigrateOptions): Promise<MigrationEntry[]> {
@@ -600,7 +609,9 @@ export class AlembicMigrator implements IMigrator {
   }
 
   /**
-   * Listens to `migrating`/`migrated`/`reverting`/`reverted` (`{ name, path }` of each revision).
+   * Listens to `migrating`/`migrated`/`reverting`/`reverted` (umzug's `{ name, path, context }` of each
+   * revision, plus `revision`). As in MikroORM, the run waits for async listeners; unlike MikroORM, a
+   * listener that throws is logged and does not fail the run (see {@link MigratorEvents}).
    *
    * @example
    * ```ts
