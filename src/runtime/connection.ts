@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions as TlsOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { ConnectionFailedError, InvalidConnectionError } from './errors';
 
@@ -121,7 +121,7 @@ export function resolveConnection(options: ConnectionOptions, env: NodeJS.Proces
   if (sslmode === 'disable') return Object.freeze({ attempts: [plain], sslmode, source, sslmodeSource: modeSource, target, redact });
   let tls: TlsOptions;
   try {
-    tls = tlsOptions(sslmode, params, typeof base.ssl === 'object' && base.ssl !== null ? base.ssl : {}, source);
+    tls = tlsOptions(sslmode, params, typeof base.ssl === 'object' && base.ssl !== null ? base.ssl : {}, source, host ?? 'localhost');
   } catch (error) {
     // a certificate path taken from the URL may contain anything, the password included
     throw error instanceof InvalidConnectionError ? new InvalidConnectionError(source, redact(error.message)) : error;
@@ -238,7 +238,7 @@ export function checkConnectionUrl(text: string, source: string): CheckedUrl {
 }
 
 /** libpq's TLS behaviour for `sslmode`, as Node `tls` options. */
-function tlsOptions(mode: Exclude<SslMode, 'disable'>, params: SslParameters, given: TlsOptions, source: string): TlsOptions {
+function tlsOptions(mode: Exclude<SslMode, 'disable'>, params: SslParameters, given: TlsOptions, source: string, host: string): TlsOptions {
   const read = (file: string, what: string): string => {
     try {
       return readFileSync(file, 'utf8');
@@ -272,7 +272,9 @@ function tlsOptions(mode: Exclude<SslMode, 'disable'>, params: SslParameters, gi
     options.rejectUnauthorized = false;
   } else {
     options.rejectUnauthorized = true;
-    if (mode !== 'verify-full') options.checkServerIdentity = () => undefined;
+    // verify-full: the certificate must name the host connected to. (Node checks the TLS servername,
+    // which pg leaves unset for an IP address: it would check "localhost" instead.)
+    options.checkServerIdentity = mode === 'verify-full' ? (_name, cert) => checkServerIdentity(host, cert) : () => undefined;
   }
   return options;
 }

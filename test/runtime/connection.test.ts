@@ -189,9 +189,12 @@ describe('runtime: connection settings (URL checks, no secrets, libpq sslmode)',
       expect(req.target).to.equal('db.example:6543/app');
       const full = resolveConnection(`${u}?sslmode=verify-full&sslrootcert=system`, {});
       expect(full.attempts[0].ssl).to.deep.include({ rejectUnauthorized: true });
-      expect((full.attempts[0].ssl as { checkServerIdentity?: unknown }).checkServerIdentity).to.equal(undefined);
+      // verify-full checks the host connected to; verify-ca no host at all
+      const identity = (r: typeof full) => (r.attempts[0].ssl as { checkServerIdentity: (name: string, cert: unknown) => Error | undefined }).checkServerIdentity;
+      const cert = { subject: { CN: 'other.example' }, subjectaltname: 'DNS:other.example' };
+      expect(identity(full)('localhost', cert)).to.be.instanceOf(Error);
       const ca = resolveConnection(`${u}?sslmode=verify-ca&sslrootcert=system`, {});
-      expect((ca.attempts[0].ssl as { checkServerIdentity?: unknown }).checkServerIdentity).to.be.a('function');
+      expect(identity(ca)('localhost', cert)).to.equal(undefined);
       // a pg `ssl` option without sslmode is used as given
       expect(resolveConnection({ host: 'db', ssl: { rejectUnauthorized: false } }, { PGSSLMODE: 'require' }).attempts[0].ssl).to.deep.equal({
         rejectUnauthorized: false,
