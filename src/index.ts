@@ -14,3 +14,5 @@ export * from './script';
 export * from './runtime';
 export * from './mikro';
 export * from './adopt';
+export * from './sqlparse';
+export * from './lint';

@@ -217,13 +217,10 @@ export class CliProject {
    */
   runtime(overrides: Partial<MigrationRuntimeOptions> = {}, options: { runsRevisions?: boolean; prefetch?: 'up' | 'down' } = {}): MigrationRuntime {
     const graph = this.graph;
-    if (options.runsRevisions && this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
+    if (options.runsRevisions) this.loadableSource();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationRuntime: Runtime } = require('../runtime/migration-runtime') as typeof import('../runtime/migration-runtime');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { scriptDirectorySource } = require('../runtime/script-source') as typeof import('../runtime/script-source');
-    this.revisionSource ??= scriptDirectorySource(this.scripts, { cwd: this.cwd });
-    let source = this.revisionSource;
+    let source = this.source();
     if (options.prefetch !== undefined) {
       const direction = options.prefetch;
       // a chain's next revision is the only child (up) or the only parent (down)
@@ -257,6 +254,20 @@ export class CliProject {
     const ours = `${table?.schema ?? 'public'}.${table?.name ?? 'mikro_orm_alembic_version'}`;
     if (migrations.tableName === ours || migrations.tableName === (table?.name ?? 'mikro_orm_alembic_version')) return undefined;
     return mikroOrmHistory({ tableName: migrations.tableName, schema: (config?.get('schema') as string | undefined) ?? undefined, baseDir: this.cwd });
+  }
+
+  /** The folder's revisions as the runtime loads them (`pg` and the runtime are not loaded before). */
+  source(): RevisionSource {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { scriptDirectorySource } = require('../runtime/script-source') as typeof import('../runtime/script-source');
+    this.revisionSource ??= scriptDirectorySource(this.scripts, { cwd: this.cwd });
+    return this.revisionSource;
+  }
+
+  /** {@link source}, with ts-node registered first when the folder has TypeScript revisions (their modules will be imported). */
+  loadableSource(): RevisionSource {
+    if (this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
+    return this.source();
   }
 }
 

@@ -223,8 +223,9 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
 
   program
     .command('check')
-    .description('graph health for CI: every file readable and its module loadable, no broken link, one head (exit 1 otherwise)')
-    .option('--headers-only', 'fast: read the file headers only, do not load (compile) the revision modules')
+    .description('graph health for CI: every file readable and its module loadable, no broken link, one head, the lock lint clean (exit 1 otherwise)')
+    .option('--headers-only', 'fast: read the file headers only, do not load (compile) the revision modules (no lint)')
+    .option('--no-lint', 'leave out the lock lint')
     .addOption(jsonOption())
     .action(
       verb((ctx, options: import('./verbs/check').CheckOptions) =>
@@ -233,9 +234,21 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     );
 
   program
+    .command('lint [range]')
+    .description('the lock rules over every revision (or from:to, or one revision): exit 1 on an unacknowledged finding')
+    .option('--down', 'also lint down()')
+    .option('--all', 'also print acknowledged findings')
+    .addOption(jsonOption())
+    .action(
+      verb((ctx, range: string | undefined, options: import('./verbs/lint').LintVerbOptions) =>
+        (require('./verbs/lint') as typeof import('./verbs/lint')).lint(ctx, range, options),
+      ),
+    );
+
+  program
     .command('test')
-    .description('the migration test kit for CI: graph, single head, upgrade from empty, drift, stairway, no trace (exit 1 on failure)')
-    .option('--skip <checks...>', 'checks to leave out: graph, single-head, upgrade-from-empty, models-match, stairway, no-trace')
+    .description('the migration test kit for CI: graph, single head, lint, upgrade from empty, drift, stairway, no trace (exit 1 on failure)')
+    .option('--skip <checks...>', 'checks to leave out: graph, single-head, lint, upgrade-from-empty, models-match, stairway, no-trace')
     .addOption(jsonOption())
     .action(
       verb((ctx, options: import('./verbs/test').TestOptions) => (require('./verbs/test') as typeof import('./verbs/test')).test(ctx, options)),

@@ -32,6 +32,7 @@ interface Session {
  * - `revision`: its id. `downRevision`: `null` for a base, one id, or several for a merge.
  * - `branchLabels` (default `[]`), `dependsOn` (ids or labels, default `[]`),
  *   `transactional` (default `true`; `false` runs every statement outside a transaction).
+ * - `acknowledge` (lint codes this revision accepts, each with a reason; default `{}`).
  * - `this.addSql(sql, params?)` queues a statement; queued statements run in order when `up()`/`down()`
  *   returns, or before `execute()` / `outsideTransaction()`.
  * - `await this.execute(sql, params?)` runs one statement now and returns its rows (online only).
@@ -79,6 +80,11 @@ export abstract class Revision {
   readonly dependsOn: readonly string[] = [];
   /** `false` to run every statement of this revision outside a transaction. */
   readonly transactional: boolean = true;
+  /**
+   * Lint findings this revision accepts, by code, each with the reason (docs/lint.md):
+   * `override readonly acknowledge = { RENAME_COLUMN: 'no deployed code reads "name" since v2.3' };`
+   */
+  readonly acknowledge: Readonly<Record<string, string>> = {};
 
   #session: Session | undefined;
 

@@ -8,7 +8,8 @@ export type MigrationCheckCode =
   | 'STAIRWAY_FAILED'
   | 'DOWNGRADE_LEFT_TRACE'
   | 'MODELS_DIFFER'
-  | 'DATA_CHECK_FAILED';
+  | 'DATA_CHECK_FAILED'
+  | 'LINT_FINDINGS';
 
 /**
  * A migration check failed. `message` is a readable report for a test runner or CI log: what

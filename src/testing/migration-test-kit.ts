@@ -2,6 +2,7 @@ import type { Options } from '@mikro-orm/core';
 import { Client } from 'pg';
 import { acquireServer, type AcquiredServer } from '../harness/server';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../harness/throwaway-database';
+import { lintRevisions, type LintReport } from '../lint/lint-revisions';
 import { MigrationEnvironment, type EnvironmentOptions } from '../runtime/migration-environment';
 import type { MigrationRuntime } from '../runtime/migration-runtime';
 import { VersionTable } from '../runtime/version-table';
@@ -109,6 +110,37 @@ export class MigrationTestKit {
    */
   static async open(options: MigrationTestKitOptions = {}): Promise<MigrationTestKit> {
     return new MigrationTestKit(options);
+  }
+
+  /**
+   * Lints every revision (`up()`, rendered offline; docs/lint.md) and fails on a finding its revision
+   * does not acknowledge, listing each with the revision, file, statement and the safe alternative.
+   * No database.
+   *
+   * @example
+   * ```ts
+   * const report = await kit.assertLintClean();
+   * console.log(`${report.findings.length - report.unacknowledged.length} acknowledged`);
+   * ```
+   */
+  async assertLintClean(): Promise<LintReport> {
+    const report = await lintRevisions(this.environment.source, this.upgradeOrder(), {
+      versionTable: this.options.versionTable,
+      runnerLockTimeout: this.options.statementLockTimeoutMs !== 0,
+    });
+    if (report.unacknowledged.length > 0) {
+      const lines = report.unacknowledged.map(
+        (f) => `  ${this.describeRevision(f.revision)} ${f.code}: ${f.message}
+    statement: ${f.statement}
+    instead: ${f.alternative}`,
+      );
+      throw new MigrationCheckError(
+        'LINT_FINDINGS',
+        `${report.unacknowledged.length} lint finding(s) no revision acknowledges (fix the statement, or add acknowledge = { CODE: 'reason' } to the revision):\n${lines.join('\n')}`,
+        { revision: report.unacknowledged[0].revision },
+      );
+    }
+    return report;
   }
 
   /** Releases the server the kit acquired (an embedded PostgreSQL is stopped). */

@@ -18,7 +18,7 @@ interface MochaGlobals {
 /** Options of {@link describeMigrations}: the kit's options, and which checks to leave out. */
 export interface DescribeMigrationsOptions extends MigrationTestKitOptions {
   /** Checks to skip, e.g. `['noTrace']` while a legacy revision still leaks. */
-  readonly skip?: readonly ('singleHead' | 'upgradeFromEmpty' | 'stairway' | 'noTrace' | 'modelsMatch')[];
+  readonly skip?: readonly ('singleHead' | 'upgradeFromEmpty' | 'stairway' | 'noTrace' | 'modelsMatch' | 'lint')[];
   /** Per-test timeout in ms (default 60 000). */
   readonly timeoutMs?: number;
 }
@@ -72,6 +72,12 @@ export function describeMigrations(title: string, options: DescribeMigrationsOpt
     if (!skip.has('singleHead')) {
       it('has a single head', function () {
         theKit().assertSingleHead();
+      });
+    }
+    if (!skip.has('lint')) {
+      it('every revision passes the lock lint, or acknowledges its findings', async function () {
+        this.timeout(timeout);
+        await theKit().assertLintClean();
       });
     }
     if (!skip.has('upgradeFromEmpty')) {

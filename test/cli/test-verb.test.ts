@@ -22,8 +22,8 @@ describe('cli: test', function () {
     const r = await p.run(['test']);
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
-    for (const check of ['graph', 'single-head', 'upgrade-from-empty', 'stairway', 'no-trace']) expect(r.stdout).to.match(new RegExp(`✔ ${check} \\(\\d+ ms\\)`));
-    expect(r.stdout).to.contain('5 checks passed');
+    for (const check of ['graph', 'single-head', 'lint', 'upgrade-from-empty', 'stairway', 'no-trace']) expect(r.stdout).to.match(new RegExp(`✔ ${check} \\(\\d+ ms\\)`));
+    expect(r.stdout).to.contain('6 checks passed');
   });
 
   it('exits 1 with the report of a down() that leaves a type behind, and of two heads', async () => {

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { LintFailedError } from '../../lint/errors';
 import { ScriptFileError } from '../../script/errors';
 import type { RevisionScript } from '../../script/script-directory';
 import { CheckFailedError, RevisionModulesFailedError, type FailedRevisionModule } from '../errors';
@@ -9,8 +10,10 @@ import { openProject, type VerbContext } from '../verb-context';
 /** Options of `check`. */
 export interface CheckOptions {
   readonly json?: boolean;
-  /** Read the files' headers only (fast): do not load (compile) the revision modules. */
+  /** Read the files' headers only (fast): do not load (compile) the revision modules (and do not lint). */
   readonly headersOnly?: boolean;
+  /** `false` (`--no-lint`): leave out the lock lint. */
+  readonly lint?: boolean;
 }
 
 /**
@@ -18,8 +21,9 @@ export interface CheckOptions {
  * (a file that cannot be read, a duplicate id, a missing parent, a cycle: exit 1 with the error),
  * every revision module is loaded as `upgrade` would load it (a `.ts` file is compiled: a syntax
  * error, a failing import, a class whose fields disagree with the header: exit 1 naming each file;
- * not with `--headers-only`), and there must be at most one head (several: exit 1, suggesting
- * `merge`). No database.
+ * not with `--headers-only`), there must be at most one head (several: exit 1, suggesting
+ * `merge`), and every revision passes the lock lint (docs/lint.md; an unacknowledged finding: exit 1,
+ * each finding printed; not with `--no-lint` or `--headers-only`). No database.
  *
  * @example
  * ```ts
@@ -51,6 +55,15 @@ export async function check(ctx: VerbContext, options: CheckOptions): Promise<vo
   }
   if (failed.length > 0) throw new RevisionModulesFailedError(failed);
   if (!ok) throw new CheckFailedError(heads);
+  if (options.lint !== false && !options.headersOnly && graph.size > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const verb = require('./lint') as typeof import('./lint');
+    const report = await verb.lintProject(project, verb.lintRange(project, undefined));
+    if (report.unacknowledged.length > 0) {
+      if (!options.json) verb.printLintReport(ctx, report, {});
+      throw new LintFailedError(report.unacknowledged, options.json ? JSON.stringify(report.unacknowledged, null, 2) : '(listed above)');
+    }
+  }
 }
 
 /**

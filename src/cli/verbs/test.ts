@@ -8,7 +8,7 @@ import { ensureTsLoader } from '../ts-loader';
 import { openProject, type VerbContext } from '../verb-context';
 
 /** The checks of `test`, in the order they run. */
-const CHECKS = ['graph', 'single-head', 'upgrade-from-empty', 'models-match', 'stairway', 'no-trace'] as const;
+const CHECKS = ['graph', 'single-head', 'lint', 'upgrade-from-empty', 'models-match', 'stairway', 'no-trace'] as const;
 type CheckName = (typeof CHECKS)[number];
 
 /** Options of `test`. */
@@ -94,6 +94,9 @@ async function run(kit: MigrationTestKit, check: CheckName): Promise<void> {
       return kit.assertGraphValid();
     case 'single-head':
       return kit.assertSingleHead();
+    case 'lint':
+      await kit.assertLintClean();
+      return;
     case 'upgrade-from-empty':
       return kit.assertUpgradeFromEmpty();
     case 'models-match':
