@@ -118,7 +118,7 @@ export class RevisionFailedError extends AlembicError {
     /** What happened to the revision's work (rolled back, kept, unknown), for the message. */
     rolledBack: string;
     /** The statement gave up waiting for a lock: `lock_timeout` as PostgreSQL shows it, and who held table locks. */
-    lockTimeout?: { setting: string | null; holders: readonly RelationLockHolder[] };
+    lockTimeout?: { setting: string | null; holders: readonly RelationLockHolder[]; attempts?: number };
     cause: unknown;
   }) {
     const lines = [
@@ -131,7 +131,8 @@ export class RevisionFailedError extends AlembicError {
       const { setting, holders } = init.lockTimeout;
       lines.push(
         `  the statement waited longer than lock_timeout${setting ? ` (${setting})` : ''} for a lock another session holds, and was ` +
-          'cancelled rather than make every other query on that table queue behind it',
+          'cancelled rather than make every other query on that table queue behind it' +
+          ((init.lockTimeout.attempts ?? 1) > 1 ? ` (${init.lockTimeout.attempts} tries, with waits between them)` : ''),
       );
       if (holders.length === 0) lines.push('  no other session held a table lock any more when this was checked');
       else {

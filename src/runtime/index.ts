@@ -32,6 +32,9 @@ export {
 } from './errors';
 export { findRelationLockHolders } from './relation-locks';
 export {
+  DEFAULT_STATEMENT_LOCK_ATTEMPTS,
+  DEFAULT_STATEMENT_LOCK_RETRY_DELAY_MS,
+  DEFAULT_STATEMENT_LOCK_TIMEOUT_MS,
   MigrationRuntime,
   type CurrentState,
   type MigrationResult,
@@ -51,7 +54,7 @@ export {
   type SslParameters,
 } from './connection';
 export { DEFAULT_APPLICATION_NAME, PgChannel } from './pg-channel';
-export { runRevisions, type RevisionTiming, type RunProgress, type RunRevisionsOptions, type TransactionMode } from './revision-runner';
+export { runRevisions, type LockRetry, type RevisionTiming, type RunProgress, type RunRevisionsOptions, type TransactionMode } from './revision-runner';
 export type { RevisionSource, RevisionSourceEntry } from './revision-source';
 export { StatementBatchError, type SqlChannel } from './sql-channel';
 export { inlineParams, quoteIdent, quoteLiteral, terminateStatement } from './sql-text';

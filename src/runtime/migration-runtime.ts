@@ -5,12 +5,21 @@ import { readAppliedState, type AppliedState } from './applied-state';
 import { describeHolders } from './errors';
 import { renderOfflineSql } from './offline-sql';
 import { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
-import { runRevisions, type RevisionTiming, type RunProgress, type TransactionMode } from './revision-runner';
+import { runRevisions, type LockRetry, type RevisionTiming, type RunProgress, type TransactionMode } from './revision-runner';
 import type { RevisionSource } from './revision-source';
 import { stampRevisions, type StampResult } from './stamp';
 import { acceptEdits, type AcceptEditsResult } from './accept-edits';
 import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
 import { ensureVersionTable, type VersionTableSeed } from './version-table-seed';
+
+/** The `lock_timeout` of every statement a writing command runs, unless configured: 2 s. */
+export const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 2_000;
+
+/** Tries in all for a statement whose lock wait timed out, unless configured. */
+export const DEFAULT_STATEMENT_LOCK_ATTEMPTS = 5;
+
+/** The wait before the second try of a lock wait that timed out, unless configured (then 1 s, 2 s, 4 s). */
+export const DEFAULT_STATEMENT_LOCK_RETRY_DELAY_MS = 500;
 
 /** PostgreSQL's `lock_timeout` is an int in milliseconds. */
 const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
@@ -40,9 +49,18 @@ export interface MigrationRuntimeOptions extends RunProgress {
    * lock (the revisions, the version table), in ms. A statement that waits longer for a lock (an
    * `ALTER TABLE` behind a long transaction on that table) fails with SQLSTATE 55P03 instead of making
    * every later query on the table queue behind it; the {@link RevisionFailedError} then lists the
-   * sessions holding table locks. `0` means no limit. Default: the server's (or role's) setting.
+   * sessions holding table locks. `0` means no limit (and no retries). Default
+   * {@link DEFAULT_STATEMENT_LOCK_TIMEOUT_MS} (2 s): writers queue behind a waiting `ALTER TABLE` for
+   * at most that long per try.
    */
   readonly statementLockTimeoutMs?: number;
+  /**
+   * Tries in all for a revision (or a statement outside a transaction) whose lock wait timed out:
+   * it is rolled back and run again after a wait. Default {@link DEFAULT_STATEMENT_LOCK_ATTEMPTS} (5).
+   */
+  readonly statementLockAttempts?: number;
+  /** The wait before the second try, in ms, doubled for each further try (±25 % jitter, at most 30 s). Default 500. */
+  readonly statementLockRetryDelayMs?: number;
   /** Default `per-revision`. */
   readonly transactionMode?: TransactionMode;
   /** Applied revisions whose file was edited are an error instead of a warning. */
@@ -133,6 +151,14 @@ export class MigrationRuntime {
     const ms = options.statementLockTimeoutMs;
     if (ms !== undefined && !(typeof ms === 'number' && ms >= 0 && ms <= MAX_LOCK_TIMEOUT_MS)) {
       throw new TypeError(`statementLockTimeoutMs must be a number of milliseconds from 0 to ${MAX_LOCK_TIMEOUT_MS}, not ${String(ms)}`);
+    }
+    const attempts = options.statementLockAttempts;
+    if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 100)) {
+      throw new TypeError(`statementLockAttempts must be a whole number of tries from 1 to 100, not ${String(attempts)}`);
+    }
+    const delay = options.statementLockRetryDelayMs;
+    if (delay !== undefined && !(typeof delay === 'number' && delay >= 0 && delay <= 600_000)) {
+      throw new TypeError(`statementLockRetryDelayMs must be a number of milliseconds from 0 to 600000, not ${String(delay)}`);
     }
     this.options = options;
     this.versionTable = new VersionTable(options.versionTable);
@@ -299,6 +325,7 @@ export class MigrationRuntime {
         source,
         table: this.versionTable,
         transactionMode: options.transactionMode ?? this.options.transactionMode,
+        lockRetry: this.lockRetry(),
         onRevisionStart: (id, index, total) => {
           log?.info?.(`Running ${direction === 'up' ? 'upgrade' : 'downgrade'} ${id}${paths.get(id) ? ` (${paths.get(id)})` : ''}`);
           return onStart?.(id, index, total);
@@ -318,6 +345,22 @@ export class MigrationRuntime {
         warnings: Object.freeze(warnings),
       });
     });
+  }
+
+  /** Retries of lock waits that timed out (none when the statement lock timeout is off). */
+  private lockRetry(): LockRetry | undefined {
+    if (this.options.statementLockTimeoutMs === 0) return undefined;
+    const attempts = this.options.statementLockAttempts ?? DEFAULT_STATEMENT_LOCK_ATTEMPTS;
+    return {
+      attempts,
+      delayMs: this.options.statementLockRetryDelayMs ?? DEFAULT_STATEMENT_LOCK_RETRY_DELAY_MS,
+      onRetry: ({ revision, attempt, delayMs, statement }) =>
+        this.options.log?.warn?.(
+          `Revision ${revision}: a statement waited longer than lock_timeout for a lock another session holds` +
+            `${statement ? ` (${statement.length > 120 ? `${statement.slice(0, 120)}…` : statement})` : ''}; ` +
+            `try ${attempt + 1} of ${attempts} in ${(delayMs / 1000).toFixed(1)} s`,
+        ),
+    };
   }
 
   private async readState(channel: PgChannel, writing = false): Promise<AppliedState> {
@@ -358,8 +401,8 @@ export class MigrationRuntime {
           ((info) => this.options.log?.info?.(`Waiting for the migration lock on ${info.lock}, held by ${describeHolders(info.holders)}`)),
       });
       locked = true;
-      const statementLockTimeout = this.options.statementLockTimeoutMs;
-      if (statementLockTimeout !== undefined) await channel.query(`set lock_timeout = ${Math.ceil(statementLockTimeout)}`);
+      const statementLockTimeout = this.options.statementLockTimeoutMs ?? DEFAULT_STATEMENT_LOCK_TIMEOUT_MS;
+      await channel.query(`set lock_timeout = ${Math.ceil(statementLockTimeout)}`);
       await ensureVersionTable(channel, table, {
         seed: this.options.historySeed,
         context: { graph: this.options.graph, source: this.options.source, table },

@@ -10,7 +10,9 @@ import { findRelationLockHolders } from './relation-locks';
 import { revisionChecksum } from './revision-checksum';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
-import { isSingleCommand } from './sql-text';
+import { isSingleCommand, quoteLiteral } from './sql-text';
+import { analyzeStatement } from '../sqlparse/analyze-statement';
+import { parseSql } from '../sqlparse/parse-sql';
 import type { VersionTable } from './version-table';
 
 /**
@@ -44,6 +46,22 @@ export interface RunRevisionsOptions extends RunProgress {
   readonly source: RevisionSource;
   readonly table: VersionTable;
   readonly transactionMode?: TransactionMode;
+  /**
+   * Retries of a statement that gave up waiting for a lock (`lock_timeout`, SQLSTATE 55P03): a
+   * revision whose transaction was rolled back and of which nothing is committed runs again from its
+   * start; a statement outside a transaction runs again alone. Default: no retry.
+   */
+  readonly lockRetry?: LockRetry;
+}
+
+/** How often and how patiently a lock wait that timed out is tried again. */
+export interface LockRetry {
+  /** Tries in all (the first included), at least 1. */
+  readonly attempts: number;
+  /** The wait before the second try, in ms; it doubles for each further try (with ±25 % jitter), up to 30 s. */
+  readonly delayMs: number;
+  /** Called before each wait (the runtime logs it). */
+  readonly onRetry?: (info: { revision: string; attempt: number; attempts: number; delayMs: number; statement: string | null }) => void;
 }
 
 /** The state of one revision while it runs. */
@@ -107,39 +125,57 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
   let next = plan.length > 0 ? prefetch(source, plan[0], direction) : null;
   for (let index = 0; index < plan.length; index++) {
     const entry = plan[index];
-    const state = freshState(null);
     const loaded = next as Prefetched;
     next = null;
     let ms = 0;
-    try {
-      await options.onRevisionStart?.(entry.id, index, plan.length);
-      const revision = await loaded.revision;
-      const started = performance.now();
-      const declared = revisionFieldOf(revision, 'transactional');
-      const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
-      if (all && !transactional) throw new AutocommitInTransactionError(entry.id, 'is non-transactional (transactional = false)');
-      const own = !all && transactional;
-      state.ownTransaction = own;
-      if (own) await channel.begin();
-      await runRevision(revision, direction, contextFor(channel, entry.id, direction, state, own, all));
+    let revisionLoad = loaded.revision;
+    await options.onRevisionStart?.(entry.id, index, plan.length);
+    for (let attempt = 1; ; attempt++) {
+      const state = freshState(null);
+      try {
+        const revision = await revisionLoad;
+        const started = performance.now();
+        const declared = revisionFieldOf(revision, 'transactional');
+        const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
+        if (all && !transactional) throw new AutocommitInTransactionError(entry.id, 'is non-transactional (transactional = false)');
+        const own = !all && transactional;
+        state.ownTransaction = own;
+        if (own) await channel.begin();
+        await runRevision(revision, direction, contextFor(channel, entry.id, direction, state, own, all, options.lockRetry));
 
-      const versionSql =
-        direction === 'up'
-          ? table.insertSql({
-              id: entry.id,
-              checksum: await loaded.checksum(),
-              fileName: fileNameOf(entry),
-              durationMs: channel.offline ? null : performance.now() - started,
-            })
-          : table.deleteSql(entry.id);
-      // the deferred statements, the version row and (own transaction) COMMIT: one message
-      const statements = [...state.pending.splice(0), versionSql];
-      const sent = send(channel, statements, own ? 'commit' : 'batch', statements.length - 1, entry.id, direction, state);
-      if (index + 1 < plan.length) next = prefetch(source, plan[index + 1], direction);
-      await sent;
-      ms = performance.now() - started;
-    } catch (error) {
-      throw await failed(channel, error, entry, direction, state, all, done);
+        const versionSql =
+          direction === 'up'
+            ? table.insertSql({
+                id: entry.id,
+                checksum: await loaded.checksum(),
+                fileName: fileNameOf(entry),
+                durationMs: channel.offline ? null : performance.now() - started,
+              })
+            : table.deleteSql(entry.id);
+        // the deferred statements, the version row and (own transaction) COMMIT: one message
+        const statements = [...state.pending.splice(0), versionSql];
+        const sent = send(channel, statements, own ? 'commit' : 'batch', statements.length - 1, entry.id, direction, state);
+        if (index + 1 < plan.length && next === null) next = prefetch(source, plan[index + 1], direction);
+        await sent;
+        ms = performance.now() - started;
+        break;
+      } catch (error) {
+        const retry = options.lockRetry;
+        // a lock wait that timed out, and nothing of the revision committed: roll back, wait, run it again
+        if (retry && attempt < retry.attempts && !all && !channel.offline && !channel.broken && !state.partial && !state.committing && isLockTimeout(error)) {
+          try {
+            await channel.rollback();
+          } catch {
+            // reported by the next try
+          }
+          const delayMs = retryDelay(retry, attempt);
+          retry.onRetry?.({ revision: entry.id, attempt, attempts: retry.attempts, delayMs, statement: state.statement?.sql ?? null });
+          await sleep(delayMs);
+          revisionLoad = source.load(entry.id);
+          continue;
+        }
+        throw await failed(channel, error, entry, direction, state, all, done, attempt);
+      }
     }
     done.push(Object.freeze({ id: entry.id, ms }));
     await options.onRevisionDone?.(entry.id, ms);
@@ -241,6 +277,7 @@ function contextFor(
   state: RevisionState,
   own: boolean,
   all: boolean,
+  lockRetry?: LockRetry,
 ): RevisionContext {
   /** Runs one statement now, after the deferred ones (in the same message when it has no params). */
   const run = async (sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> => {
@@ -255,7 +292,7 @@ function contextFor(
       await send(channel, statements, 'batch', statements.length, id, direction, state);
     }
     state.statement = { sql, params };
-    const rows = await channel.query(sql, params);
+    const rows = channel.inTransaction || channel.offline ? await channel.query(sql, params) : await runAlone(channel, id, sql, params, lockRetry);
     state.statement = null;
     if (channel.inTransaction) state.inTransaction += 1;
     else state.partial = true;
@@ -328,6 +365,7 @@ async function failed(
   state: RevisionState,
   all: boolean,
   done: readonly RevisionTiming[],
+  attempts = 1,
 ): Promise<RevisionFailedError> {
   if (error instanceof RevisionFailedError) return error;
   try {
@@ -386,9 +424,68 @@ async function failed(
     partiallyApplied: !all && state.partial,
     completed: all ? [] : done.map((d) => d.id),
     rolledBack,
-    lockTimeout,
+    lockTimeout: lockTimeout && { ...lockTimeout, attempts },
     cause: error,
   });
+}
+
+function isLockTimeout(error: unknown): boolean {
+  return findPgError(error)?.code === LOCK_NOT_AVAILABLE;
+}
+
+/** The wait before try `attempt + 1`: `delayMs` doubled per try, ±25 % jitter, at most 30 s. */
+function retryDelay(retry: LockRetry, attempt: number): number {
+  const base = Math.min(retry.delayMs * 2 ** (attempt - 1), 30_000);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A statement outside any transaction (an `outsideTransaction` block, a non-transactional revision).
+ * A `concurrently` statement runs without `lock_timeout`: it never makes writers wait, and a timeout
+ * would cancel a build that waits for older transactions and leave an INVALID index behind. Any other
+ * statement that times out waiting for a lock left nothing behind and is tried again alone.
+ */
+async function runAlone(
+  channel: SqlChannel,
+  id: string,
+  sql: string,
+  params: readonly unknown[] | undefined,
+  retry: LockRetry | undefined,
+): Promise<Record<string, unknown>[]> {
+  if (await isConcurrentStatement(sql)) {
+    const [row] = await channel.query('show lock_timeout');
+    const saved = typeof row?.lock_timeout === 'string' ? row.lock_timeout : '0';
+    if (saved === '0') return channel.query(sql, params);
+    await channel.query('set lock_timeout = 0');
+    try {
+      return await channel.query(sql, params);
+    } finally {
+      if (!channel.broken) await channel.query(`set lock_timeout = ${quoteLiteral(saved)}`);
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await channel.query(sql, params);
+    } catch (error) {
+      if (!retry || attempt >= retry.attempts || channel.broken || !isLockTimeout(error)) throw error;
+      const delayMs = retryDelay(retry, attempt);
+      retry.onRetry?.({ revision: id, attempt, attempts: retry.attempts, delayMs, statement: sql });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** Whether PostgreSQL's parser reads `sql` as a `CONCURRENTLY` statement (an unparsable text is not). */
+async function isConcurrentStatement(sql: string): Promise<boolean> {
+  try {
+    return (await parseSql(sql)).some((s) => analyzeStatement(s).concurrent);
+  } catch {
+    return false;
+  }
 }
 
 /** SQLSTATE of a statement that gave up waiting for a lock (`lock_timeout`, `NOWAIT`). */

@@ -25,7 +25,7 @@ describe('runtime: statementLockTimeoutMs (lock_timeout of the revisions)', func
     await longTx.query('begin');
     await longTx.query('select count(*) from widget');
     try {
-      const runtime = new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source, statementLockTimeoutMs: 300 });
+      const runtime = new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source, statementLockTimeoutMs: 300, statementLockAttempts: 1 });
       const started = Date.now();
       const upgrade = runtime.upgrade('head').catch((e: unknown) => e);
       // while the ALTER waits, a reader queues behind it — for lock_timeout at most, not for the long transaction's life
@@ -68,7 +68,7 @@ describe('runtime: statementLockTimeoutMs (lock_timeout of the revisions)', func
     }
   });
 
-  it('without it, a lock error from a revision (NOWAIT) still names the holders', async () => {
+  it('turned off (0), a lock error from a revision (NOWAIT) still names the holders, with no retry', async () => {
     const url = await dbs.fresh();
     const revs = new MemoryRevisions([
       defineRevision({ id: A, up: ['create table widget (id int)'] }),
@@ -78,8 +78,10 @@ describe('runtime: statementLockTimeoutMs (lock_timeout of the revisions)', func
     const longTx = await connect(url, 'holder-app');
     await longTx.query('begin; lock table widget in row exclusive mode');
     try {
-      const err = await new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source }).upgrade('head').catch((e: unknown) => e);
+      const loads = revs.loads;
+      const err = await new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source, statementLockTimeoutMs: 0 }).upgrade('head').catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RevisionFailedError);
+      expect(revs.loads - loads).to.equal(1);
       expect((err as RevisionFailedError).pgCode).to.equal('55P03');
       expect((err as RevisionFailedError).message).to.contain('holder-app').and.contain('RowExclusiveLock on widget').and.not.contain('lock_timeout (');
     } finally {
