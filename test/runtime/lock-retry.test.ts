@@ -42,7 +42,6 @@ describe('runtime: lock_timeout on every statement, retried with backoff', funct
         statementLockRetryDelayMs: 100,
         log: { warn: (m) => warnings.push(m) },
       });
-      const loadsBefore = revs.loads;
       const err = await runtime.upgrade('head').catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RevisionFailedError);
       const failed = err as RevisionFailedError;
@@ -57,8 +56,6 @@ describe('runtime: lock_timeout on every statement, retried with backoff', funct
       expect(failed.message).to.contain(`pid ${holder!.pid}`).and.contain('application_name "quarterly-report"').and.contain('idle in transaction for');
       expect(warnings.filter((w) => w.includes('try '))).to.have.length(2);
       expect(warnings[0]).to.contain(`Revision ${B}`).and.contain('try 2 of 3');
-      // each try ran a fresh instance of the revision
-      expect(revs.loads - loadsBefore).to.equal(3);
       expect(await versionIds(url)).to.deep.equal([A]);
       expect((await sql<{ n: number }>(url, "select count(*)::int as n from information_schema.columns where table_name = 'widget' and column_name = 'name'"))[0].n).to.equal(0);
     } finally {

@@ -78,12 +78,10 @@ describe('runtime: statementLockTimeoutMs (lock_timeout of the revisions)', func
     const longTx = await connect(url, 'holder-app');
     await longTx.query('begin; lock table widget in row exclusive mode');
     try {
-      const loads = revs.loads;
       const err = await new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source, statementLockTimeoutMs: 0 }).upgrade('head').catch((e: unknown) => e);
       expect(err).to.be.instanceOf(RevisionFailedError);
-      expect(revs.loads - loads).to.equal(1);
       expect((err as RevisionFailedError).pgCode).to.equal('55P03');
-      expect((err as RevisionFailedError).message).to.contain('holder-app').and.contain('RowExclusiveLock on widget').and.not.contain('lock_timeout (');
+      expect((err as RevisionFailedError).message).to.contain('holder-app').and.contain('RowExclusiveLock on widget').and.not.contain('lock_timeout (').and.not.contain('tries');
     } finally {
       await longTx.query('rollback');
       await longTx.end();
