@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { displayPath } from './display-path';
 import { NoRevisionClassError, ScriptLoadError, ScriptModuleMismatchError, TsLoaderMissingError } from './errors';
@@ -124,23 +124,24 @@ function names(instances: object[]): string {
   return instances.map((i) => i.constructor.name).join(', ');
 }
 
-/** The text each revision module was loaded from, to notice a file edited after it was required. */
-const loadedText = new Map<string, string>();
+/** The file stamp (size, mtime, ctime) each revision module was loaded from, to notice a file edited after it was required. */
+const loadedStamp = new Map<string, string>();
 
 /**
- * Drops `path` from the require cache when its text changed since it was loaded in this process (a
+ * Drops `path` from the require cache when the file changed since it was loaded in this process (a
  * long-running process, a test suite): the checksum check then renders what the file says now.
  */
 function forgetIfEdited(path: string): void {
-  let text: string;
+  let stamp: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const stat = statSync(path, { bigint: true });
+    stamp = `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
   } catch {
     return; // the require reports it
   }
-  const before = loadedText.get(path);
-  loadedText.set(path, text);
-  if (before !== undefined && before !== text) {
+  const before = loadedStamp.get(path);
+  loadedStamp.set(path, stamp);
+  if (before !== undefined && before !== stamp) {
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
     delete require.cache[path];
   }
