@@ -77,11 +77,13 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   let config: Configuration;
   let noDatabase: string | null = null;
   const load = (overrides: Record<string, unknown>) => {
-    const options = {};
+    // as @mikro-orm/cli's CLIHelper: in a CommonJS project MikroORM imports files (glob entities,
+    // entitiesTs) with require, through which ts-node compiles .ts; its default import() does not
+    const options: Record<string, unknown> = {};
     ConfigurationLoader.commonJSCompat(options);
     ConfigurationLoader.registerDotenv(options);
     // the bin needs no entities: don't let an entity-less config (or context) fail validation
-    return ConfigurationLoader.getConfiguration(contextName, paths, { discovery: { warnWhenNoEntities: false }, ...overrides });
+    return ConfigurationLoader.getConfiguration(contextName, paths, { ...options, discovery: { warnWhenNoEntities: false }, ...overrides });
   };
   try {
     try {
