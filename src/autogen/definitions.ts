@@ -1,6 +1,6 @@
 import { DatabaseTable, type AbstractSqlPlatform, type CheckDef, type Column, type ForeignKey, type IndexDef } from '@mikro-orm/knex';
 import { columnEnumType, enumNameForTable, nativeEnumKey, tableRefOf, type NativeEnumMap, type SchemaSource } from './enum-usage';
-import type { CatalogIndexDefinition } from './index-catalog';
+import type { CatalogIndexDefinition, IndexCatalog } from './index-catalog';
 import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexDefinition, TableDefinition, TableRef } from './operation';
 
 /**
@@ -109,14 +109,17 @@ export function toForeignKeyDefinition(fk: ForeignKey): ForeignKeyDefinition {
   return Object.freeze(def) as unknown as ForeignKeyDefinition;
 }
 
-/** A whole table (columns, indexes, primary key, checks, comment), without its foreign keys. */
-export function toTableDefinition(table: DatabaseTable, enums: EnumContext): TableDefinition {
+/**
+ * A whole table (columns, indexes, primary key, checks, comment), without its foreign keys. With
+ * `indexCatalog` (a table read from the database), its indexes keep the catalog's definitions.
+ */
+export function toTableDefinition(table: DatabaseTable, enums: EnumContext, indexCatalog?: IndexCatalog): TableDefinition {
   const ref = tableRefOf(table);
   const def: Record<string, unknown> = {
     schema: ref.schema,
     name: ref.name,
     columns: Object.freeze(table.getColumns().map((c) => toColumnDefinition(c, ref.schema, enums))),
-    indexes: Object.freeze(table.getIndexes().map((i) => toIndexDefinition(i, table))),
+    indexes: Object.freeze(table.getIndexes().map((i) => toIndexDefinition(i, table, indexCatalog?.get(ref, i.keyName)))),
     checks: Object.freeze(table.getChecks().map(toCheckDefinition)),
   };
   if (table.comment) def.comment = table.comment;

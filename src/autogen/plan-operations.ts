@@ -153,7 +153,7 @@ export function planOperations(input: PlanInput): Operation[] {
     );
     for (const fk of orphaned) dropForeignKey(fk);
     for (const table of removed) for (const fk of sortedForeignKeys(Object.values(table.getForeignKeys()))) dropForeignKey(fk);
-    for (const table of removed) dropTables.push({ kind: 'dropTable', table: toTableDefinition(table, fromEnums) });
+    for (const table of removed) dropTables.push({ kind: 'dropTable', table: toTableDefinition(table, fromEnums, indexCatalog) });
   }
 
   // changed tables

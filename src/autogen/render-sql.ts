@@ -4,7 +4,7 @@ import { toDatabaseTable, toMikroColumn, toMikroForeignKey, toMikroIndex } from 
 import { enumStepSql, enumSteps } from './enum-steps';
 import { OperationRenderError } from './errors';
 import { DEFAULT_SCHEMA } from './names';
-import type { ColumnDefinition, Operation, TableRef } from './operation';
+import type { ColumnDefinition, IndexDefinition, Operation, TableRef } from './operation';
 
 /**
  * Renders operations as SQL statements, with MikroORM's own schema helper and knex builders wherever
@@ -56,12 +56,18 @@ export class OperationSqlRenderer {
         // comments are written by commentSql, check names quoted here: MikroORM's createTable writes
         // a check's name unquoted and a comment with a backslash as broken SQL (MikroORM 6.6.16)
         const { comment: _comment, ...shape } = op.table;
+        // indexes and checks read from the database (the inverse of a dropped table) come back as the
+        // catalog defines them, after the table; the primary key stays in `create table`
+        const fromCatalog = (i: IndexDefinition) => !i.primary && (i.definition !== undefined || i.constraintDefinition !== undefined);
         const table = toDatabaseTable(this.platform, {
           ...shape,
           columns: op.table.columns.map((c) => ({ ...c, comment: undefined })),
-          checks: op.table.checks.map((c) => ({ ...c, name: this.quote(c.name) })),
+          indexes: op.table.indexes.filter((i) => !fromCatalog(i)),
+          checks: op.table.checks.filter((c) => c.definition === undefined).map((c) => ({ ...c, name: this.quote(c.name) })),
         });
         const statements = (await ddl(helper.createTable(table, true))).map(formatCreateTable);
+        for (const check of op.table.checks) if (check.definition !== undefined) statements.push(this.catalogConstraintSql(op.table, check.name, check.definition));
+        for (const index of op.table.indexes) if (fromCatalog(index)) statements.push(this.catalogIndexSql(op.table, index));
         if (op.table.comment) statements.push(this.tableCommentSql(op.table, op.table.comment));
         for (const c of op.table.columns) if (c.comment) statements.push(this.columnCommentSql(op.table, c.name, c.comment));
         return statements;
@@ -102,8 +108,7 @@ export class OperationSqlRenderer {
       case 'createIndex': {
         const index = op.index;
         // an index read from the database comes back as the catalog defines it
-        if (index.constraintDefinition !== undefined) return [`alter table ${this.tableName(op.table)} add constraint ${this.quote(index.keyName)} ${index.constraintDefinition}`];
-        if (index.definition !== undefined) return [index.definition];
+        if (index.definition !== undefined || index.constraintDefinition !== undefined) return [this.catalogIndexSql(op.table, index)];
         const columns = (index.columnTypes ?? []).map((type, i) => ({ ...this.namedColumn(index.columnNames[i]), type }));
         const table = toDatabaseTable(this.platform, { ...op.table, columns, indexes: [index] });
         return this.alter(op.table, (t) => {
@@ -128,7 +133,7 @@ export class OperationSqlRenderer {
         return [`alter index ${this.qualified(op.table.schema, op.from)} rename to ${this.quote(op.to)}`];
       case 'addCheck':
         // a check read from the database comes back as the catalog defines it (pg_get_constraintdef)
-        if (op.check.definition !== undefined) return [`alter table ${this.tableName(op.table)} add constraint ${this.quote(op.check.name)} ${op.check.definition}`];
+        if (op.check.definition !== undefined) return [this.catalogConstraintSql(op.table, op.check.name, op.check.definition)];
         return this.alter(op.table, (t) => t.check(op.check.expression, {}, this.quote(op.check.name)));
       case 'dropCheck':
         return this.alter(op.table, (t) => t.dropChecks(this.quote(op.check.name)));
@@ -169,6 +174,17 @@ export class OperationSqlRenderer {
   /** `comment on column ... is ...` (`is null` removes it). */
   private columnCommentSql(table: TableRef, column: string, comment: string | null | undefined): string {
     return `comment on column ${this.tableName(table)}.${this.quote(column)} is ${comment ? sqlString(comment) : 'null'}`;
+  }
+
+  /** An index or index-backed constraint re-created from the catalog's definition (`pg_get_indexdef` / `pg_get_constraintdef`). */
+  private catalogIndexSql(table: TableRef, index: IndexDefinition): string {
+    if (index.constraintDefinition !== undefined) return this.catalogConstraintSql(table, index.keyName, index.constraintDefinition);
+    return index.definition as string;
+  }
+
+  /** `alter table ... add constraint "name" <pg_get_constraintdef>`. */
+  private catalogConstraintSql(table: TableRef, name: string, definition: string): string {
+    return `alter table ${this.tableName(table)} add constraint ${this.quote(name)} ${definition}`;
   }
 
   /**

@@ -105,4 +105,22 @@ describe('autogen: objects the entities never declared', function () {
     await h.upgrade();
     expect((await h.diff([U1User])).empty).to.equal(true);
   });
+
+  it('a hand-made table is dropped (DATA_LOSS_DROP_TABLE) and down re-creates its indexes and checks from the catalog', async () => {
+    await seed();
+    await sql(db.url, `create table "legacy" ("id" int primary key, "code" text not null, "kind" text)`);
+    await sql(db.url, `create index "legacy_code_hash" on "legacy" using hash (code)`);
+    await sql(db.url, `create unique index "legacy_kind_uq" on "legacy" (lower(kind)) where (kind is not null and (code <> ''))`);
+    await sql(db.url, `alter table "legacy" add constraint "legacy_code_key" unique (code) deferrable`);
+    await sql(db.url, `alter table "legacy" add constraint "legacy_kind_check" check ((kind in ('a', 'b')) or (kind is null)) not valid`);
+    const before = await h.fingerprint();
+    const { result } = await h.generate([U1User], 'drop legacy');
+    expect(result.notes.map((n) => n.code)).to.include('DATA_LOSS_DROP_TABLE');
+    expect(result.downSql).to.include('CREATE INDEX legacy_code_hash ON public.legacy USING hash (code);');
+    await h.upgrade();
+    await h.downgrade('-1');
+    expect(await h.fingerprint(), 'down re-creates the table with every index and check as it was').to.deep.equal(before);
+    await h.upgrade();
+    expect((await h.diff([U1User])).empty).to.equal(true);
+  });
 });
