@@ -5,6 +5,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { expect } from 'chai';
+import { adoptedRevisionId } from '../../src/adopt';
 import { useTestDatabase } from '../support/database';
 import { MikroOrmProject, query, runBin } from './support/mikro-orm-project';
 
@@ -104,5 +105,30 @@ describe('adopt: refusals and the MikroORM helpers adopted migrations keep', fun
     const down = await runBin(project, ['downgrade', 'base'], db.url);
     expect(down.code, down.output).to.equal(0);
     expect(await query(db.url, `select to_regclass('one')::text as one, to_regclass('two')::text as two`)).to.deep.equal([{ one: null, two: null }]);
+  });
+
+  it('a MikroORM migration added after adopting is appended to the chain; one that sorts before an adopted one is refused', async () => {
+    expect((await runBin(project, ['adopt'])).code).to.equal(0);
+    writeFileSync(project.path('migrations', 'Migration20240103000000.ts'), tsMigration('Migration20240103000000', '  override async up(): Promise<void> {}'));
+    const appended = await runBin(project, ['adopt', '--json']);
+    expect(appended.code, appended.output).to.equal(0);
+    const chain = (JSON.parse(appended.stdout) as { migrations: { id: string; downRevision: string | null; status: string }[] }).migrations;
+    expect(chain.map((m) => [m.id, m.downRevision, m.status])).to.deep.equal([
+      [adoptedRevisionId('Migration20240101000000'), null, 'unchanged'],
+      [adoptedRevisionId('Migration20240103000000'), adoptedRevisionId('Migration20240101000000'), 'adopted'],
+    ]);
+    await refused('Migration20240102000000.ts', GOOD.replace(/20240101000000/g, '20240102000000'), 'migrations/Migration20240102000000.ts is a MikroORM migration that sorts before the adopted');
+  });
+
+  it('history with a MikroORM class in mikro-orm/ that has no adopted revision is refused; nothing changes', async () => {
+    expect((await runBin(project, ['adopt'])).code).to.equal(0);
+    writeFileSync(project.path('migrations', 'mikro-orm', 'Migration20240105000000.ts'), GOOD.replace(/20240101000000/g, '20240105000000'));
+    await query(db.url, 'drop schema public cascade; create schema public');
+    await query(db.url, 'create table mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)');
+    await query(db.url, `insert into mikro_orm_migrations (name) values ('Migration20240101000000')`);
+    const result = await runBin(project, ['current'], db.url);
+    expect(result.code).to.equal(1);
+    expect(result.output).to.contain('MikroORM migration files that were not adopted (run adopt again): Migration20240105000000.ts');
+    expect(await query(db.url, `select to_regclass('mikro_orm_alembic_version')::text as t`)).to.deep.equal([{ t: null }]);
   });
 });

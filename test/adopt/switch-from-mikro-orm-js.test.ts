@@ -108,10 +108,14 @@ describe('adopt: switching from MikroORM’s migrator (.js migrations, custom ta
 
   it('migration:up through the plugin applies exactly the missing ones (VACUUM outside a transaction, this.execute, getKnex)', async () => {
     const ids = names.map(adoptedRevisionId);
+    // q3 is at MikroORM's last migration: migration:create takes its history first, then finds nothing to do
+    const create = await project.mikroOrm(['migration:create'], q3.url);
+    expect(create.code, create.output).to.equal(0);
+    expect(create.output).to.contain(`from ${HISTORY}: 4 of 4 adopted migration(s) recorded as applied`).and.contain('No changes required');
     for (const [db, taken] of [[q1, 1], [q2, 3], [q3, 4]] as const) {
       const up = await project.mikroOrm(['migration:up'], db.url);
       expect(up.code, up.output).to.equal(0);
-      expect(up.output).to.contain(`from ${HISTORY}: ${taken} of 4 adopted migration(s) recorded as applied`);
+      if (db !== q3) expect(up.output).to.contain(`from ${HISTORY}: ${taken} of 4 adopted migration(s) recorded as applied`);
       expect([...up.output.matchAll(/Running upgrade ([0-9a-f]{12})/g)].map((m) => m[1])).to.deep.equal(ids.slice(taken));
       expect((await pluginApplied(db.url))?.map((r) => r.id)).to.deep.equal(ids);
       expect(await schemaOf(db.url, [HISTORY])).to.deep.equal(reference);

@@ -4,7 +4,7 @@
  * more columns), different prefixes applied by MikroORM in three databases, then `adopt`, then
  * `npx mikro-orm migration:up` through the plugin in each. Fixtures are made once for the file.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { adoptMigrations, adoptedRevisionId } from '../../src/adopt';
@@ -194,5 +194,28 @@ describe('adopt: switching from MikroORM’s migrator (TypeScript migrations, de
     expect(await mikroOrmApplied(p4.url, HISTORY)).to.deep.equal(names.slice(0, 1));
     await query(p4.url, 'drop table rev_log');
     expect(await schemaOf(p4.url, [HISTORY])).to.deep.equal(reference);
+  });
+
+  it('the way back the docs describe: MikroORM’s migrator finds nothing pending', async () => {
+    // p2: two migrations applied by MikroORM, the third by the plugin
+    await query(
+      p2.url,
+      `insert into mikro_orm_migrations (name)
+         select regexp_replace(v.file_name, '\\.(ts|js|cjs)$', '') from mikro_orm_alembic_version v
+          where v.file_name ~ '^Migration'
+            and regexp_replace(v.file_name, '\\.(ts|js|cjs)$', '') not in (select name from mikro_orm_migrations)
+          order by v.applied_at, v.revision;
+       drop table mikro_orm_alembic_version`,
+    );
+    expect(await mikroOrmApplied(p2.url, HISTORY)).to.deep.equal(names);
+    project.useMigrator();
+    writeFileSync(project.path('mikro-orm.config.ts'), readFileSync(project.path('mikro-orm.config.ts'), 'utf8').replace("path: 'migrations'", "path: 'migrations/mikro-orm'"));
+    try {
+      const pending = await project.mikroOrm(['migration:pending'], p2.url);
+      expect(pending.code, pending.output).to.equal(0);
+      expect(pending.output).to.contain('No pending migrations');
+    } finally {
+      project.useAlembic();
+    }
   });
 });
