@@ -56,4 +56,21 @@ describe('cli: revision --autogenerate', function () {
     expect(columns.map((c) => c.column_name)).to.deep.equal(['email', 'id', 'name']);
     expect(await appliedIds(db.url)).to.have.length(2);
   });
+
+  it('leaves the bookkeeping tables of other migration tools out (alembic_version, knex_migrations, TypeORM migrations)', async () => {
+    await query(db.url, 'drop table if exists account, mikro_orm_alembic_version');
+    await query(db.url, 'create table alembic_version (version_num varchar(32) not null, constraint alembic_version_pkc primary key (version_num))');
+    await query(db.url, 'create table knex_migrations (id serial primary key, name varchar(255), batch integer, migration_time timestamptz)');
+    await query(db.url, 'create table knex_migrations_lock (index serial primary key, is_locked integer)');
+    await query(db.url, 'create table migrations (id serial primary key, timestamp bigint not null, name varchar not null)');
+    const project = new TestProject({ packageJson: { 'mikro-orm-alembic': { path: 'migrations' } } });
+    project.write('mikro-orm.config.js', config(db.url, { id: 'number', email: 'string' }));
+    expect((await project.run(['init', 'migrations', '--no-package-json'])).code).to.equal(0);
+    const created = await project.run(['revision', '--autogenerate', '-m', 'create account']);
+    expect(created.code, created.stderr).to.equal(0);
+    const file = readdirSync(project.path('migrations')).find((f) => f.endsWith('_create_account.ts')) as string;
+    const text = readFileSync(project.path('migrations', file), 'utf8');
+    expect(text).to.match(/create table "account"/);
+    expect(`${created.stdout}${created.stderr}${text}`).to.not.match(/alembic_version|knex_migrations|"migrations"/);
+  });
 });
