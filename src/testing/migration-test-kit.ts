@@ -311,7 +311,9 @@ export class MigrationTestKit {
   /**
    * After upgrading a new database to heads, the entities and the database schema have no
    * difference: a revision was not forgotten (drift). The report shows the revision that
-   * `migration:create` would generate. Needs the `orm` option.
+   * `migration:create` would generate. Needs the `orm` option. It compares what `migration:create`
+   * compares: the `include`/`ignore` of a plugin in `orm.extensions` (`alembic({...})`) hold, and
+   * bookkeeping tables of migration tools (`mikro_orm_migrations`, `alembic_version`, ...) are left out.
    *
    * @example
    * ```ts
