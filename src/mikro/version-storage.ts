@@ -29,9 +29,9 @@ export class VersionStorage implements MigratorStorage {
     return (await this.read()).map((row) => row.id);
   }
 
-  /** The applied revisions as MikroORM rows (`name` = id). */
-  async getExecutedMigrations(): Promise<MigrationRow[]> {
-    return (await this.read()).map((row) => ({ name: row.id, executed_at: row.appliedAt }));
+  /** The applied revisions as MikroORM's rows (`id`: the position, oldest first; `name`: the revision id). */
+  async getExecutedMigrations(): Promise<(MigrationRow & { id: number })[]> {
+    return (await this.read()).map((row, index) => ({ id: index + 1, name: row.id, executed_at: row.appliedAt }));
   }
 
   async logMigration(): Promise<void> {

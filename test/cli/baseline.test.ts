@@ -63,5 +63,10 @@ describe('cli: revision --autogenerate --baseline (a database without history)',
     expect(await dumpSchema(db.url)).to.deep.equal(before);
     const shown = await project.run(['show', file]);
     expect(shown.stdout).to.contain(id);
+    // a file name as --head and --depends-on of revision
+    const next = await project.run(['revision', '-m', 'next', '--head', file.replace(/\.ts$/, ''), '--depends-on', file]);
+    expect(next.code, next.stderr).to.equal(0);
+    const nextFile = readdirSync(project.path('migrations')).find((f) => f.endsWith('_next.ts')) as string;
+    expect(readFileSync(project.path('migrations', nextFile), 'utf8')).to.contain(`downRevision = '${id}'`);
   });
 });

@@ -496,7 +496,7 @@ describe('mikro: compatibility with MikroORM 6.6.16\'s own migrator (same calls,
   });
 
   describe('migration:create and the initial migration', () => {
-    it('nothing to do at head: fileName \'\' and an empty diff on both; -b -n writes a blank migration named by its bare file name, pending on both', async () => {
+    it('nothing to do at head: fileName \'\' and an empty diff on both; -b -n writes a blank migration named by its bare file name, pending on both; -p writes elsewhere', async () => {
       for (const s of sides) {
         await putAt(s, ALL);
         const none = await s.migrator.createMigration();
@@ -510,6 +510,16 @@ describe('mikro: compatibility with MikroORM 6.6.16\'s own migrator (same calls,
         expect((await s.migrator.getPendingMigrations()).map((p) => p.name.includes('blank_one') || p.name.endsWith('blank one')), s.kind).to.deep.equal([true]);
         rmSync(join(s.folder, blank.fileName));
         if (s.kind === 'plugin') (s.migrator as unknown as { refresh(): void }).refresh();
+        // -p: into (and, for the plugin, reading the graph of) another folder
+        const other = tempDir(`compat-p-${s.kind}-`);
+        try {
+          const p = cliArgs('create', ['-b', '-p', other.path, '-n', 'elsewhere']);
+          const aside = await s.migrator.createMigration(p.path as string, p.blank as boolean, p.initial as boolean, p.name as string);
+          expect(readdirSync(other.path), s.kind).to.deep.equal([aside.fileName]);
+          expect(existsSync(join(s.folder, aside.fileName)), s.kind).to.equal(false);
+        } finally {
+          other.cleanup();
+        }
         // the CLI handler prints "<fileName> successfully created" for both
         await MigrationCommandFactory.handleCreateCommand(s.migrator, cliArgs('create', ['-d']), s.orm.config);
       }

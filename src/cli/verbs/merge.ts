@@ -1,6 +1,7 @@
 import { isValidRevisionId } from '../../script/revision-id';
 import { writeMerge } from '../../script/revision-writer';
 import { CliUsageError } from '../errors';
+import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
 
@@ -28,7 +29,7 @@ export async function merge(ctx: VerbContext, revisions: readonly string[], opti
   for (const rev of revisions) checkTargetSyntax(rev, 'revision to merge');
   const project = await openProject(ctx, 'graph', { writing: true });
   const graph = project.graph;
-  const ids = revisions.length === 0 ? graph.heads : [...new Set(revisions.flatMap((rev) => graph.resolve(rev).filter((id) => id !== 'base')))];
+  const ids = revisions.length === 0 ? graph.heads : [...new Set(revisions.flatMap((rev) => graph.resolve(namedTarget(project, rev)).filter((id) => id !== 'base')))];
   const written = writeMerge({
     directory: project.writeFolder,
     heads: graph.heads,

@@ -4,6 +4,7 @@ import { isValidRevisionId } from '../../script/revision-id';
 import { HeadRequiredError } from '../../script/errors';
 import { writeRevision } from '../../script/revision-writer';
 import { CliUsageError } from '../errors';
+import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
 
@@ -59,7 +60,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     if (owner !== undefined) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is already used by revision ${owner}`, [owner]);
     if (graph.has(label)) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is the id of a revision`, [label]);
   }
-  const head = options.baseline ? null : parentOf(graph, options.head);
+  const head = options.baseline ? null : parentOf(graph, options.head === undefined ? undefined : namedTarget(project, options.head));
   let bodies: { upBody?: string; downBody?: string } = {};
   if (options.baseline) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -92,7 +93,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     ...bodies,
     splice: options.splice,
     branchLabels: label === undefined ? [] : [label],
-    dependsOn: (options.dependsOn ?? []).map((dep) => dependencyOf(graph, dep)),
+    dependsOn: (options.dependsOn ?? []).map((dep) => dependencyOf(graph, namedTarget(project, dep))),
     revId: options.revId,
     importFrom: project.options.importFrom,
   });
