@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
+import { tsBlockCommentLine, tsLineComment, tsDoubleQuotedLiteral } from '../script/ts-source';
 
 /** The header line that names the MikroORM migration an adopted revision runs (how history is matched). */
 export const MIKRO_ORM_HEADER_KEY = 'MikroORM migration';
@@ -52,20 +53,20 @@ export function renderAdoptedRevision(spec: AdoptedRevisionSpec): string {
   const ts = ext === '.ts';
   const className = classNameOf(spec.name, spec.id);
   const original = `./${ORIGINALS_FOLDER}/${ts ? spec.fileName.slice(0, -ext.length) : spec.fileName}`;
-  const from = JSON.stringify(spec.importFrom ?? 'mikro-orm-alembic');
+  const from = tsDoubleQuotedLiteral(spec.importFrom ?? 'mikro-orm-alembic');
   const created = createDateOf(spec.name);
   const header = [
     '/**',
-    ` * ${spec.name}`,
+    ` * ${tsBlockCommentLine(spec.name)}`,
     ' *',
     ` * Revision ID: ${spec.id}`,
     ` * Revises: ${spec.downRevision ?? ''}`,
     ...(created === null ? [] : [` * Create Date: ${created}`]),
-    ` * ${MIKRO_ORM_HEADER_KEY}: ${spec.name}`,
+    ` * ${MIKRO_ORM_HEADER_KEY}: ${tsBlockCommentLine(spec.name)}`,
     ' */',
   ];
   const notes = [
-    `// Adopted from MikroORM's migrator: runs up()/down() of the class in ${original} (left as MikroORM ran it).`,
+    `// ${tsLineComment(`Adopted from MikroORM's migrator: runs up()/down() of the class in ${original} (left as MikroORM ran it).`)}`,
     ...(spec.reversible ? [] : ['// Irreversible: the MikroORM migration has no down().']),
     ...(spec.transactional ? [] : ['// Non-transactional: its isTransactional() returns false.']),
   ];
@@ -74,7 +75,7 @@ export function renderAdoptedRevision(spec: AdoptedRevisionSpec): string {
     return [
       ...header,
       `import { AdoptedRevision } from ${from};`,
-      `import * as mikroOrm from ${JSON.stringify(original)};`,
+      `import * as mikroOrm from ${tsDoubleQuotedLiteral(original)};`,
       '',
       ...notes,
       `export class ${className} extends AdoptedRevision {`,
@@ -91,7 +92,7 @@ export function renderAdoptedRevision(spec: AdoptedRevisionSpec): string {
     ...header,
     "Object.defineProperty(exports, '__esModule', { value: true });",
     `const { AdoptedRevision } = require(${from});`,
-    `const mikroOrm = require(${JSON.stringify(original)});`,
+    `const mikroOrm = require(${tsDoubleQuotedLiteral(original)});`,
     '',
     ...notes,
     `class ${className} extends AdoptedRevision {`,

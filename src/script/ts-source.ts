@@ -50,6 +50,19 @@ export function tsStringLiteral(text: string): string {
 }
 
 /**
+ * A double-quoted string literal whose value is exactly `text`, on one line (what `JSON.stringify`
+ * writes for ordinary text, with U+2028/U+2029 and invisible characters escaped too).
+ *
+ * @example
+ * ```ts
+ * tsDoubleQuotedLiteral('./mikro-orm/Migration1'); // => '"./mikro-orm/Migration1"'
+ * ```
+ */
+export function tsDoubleQuotedLiteral(text: string): string {
+  return `"${escapeUnsafe(text.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))}"`;
+}
+
+/**
  * A template literal (no substitution) whose value is exactly `text`, on one line: backslashes,
  * backticks and `${` escaped.
  *

@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import * as ts from 'typescript';
 import { readRevisionHeader, renderRevision } from '../../src/script';
-import { tsBlockCommentLine, tsBlockCommentLines, tsLineComment, tsPropertyKey, tsString, tsStringLiteral, tsTemplateLiteral } from '../../src/script/ts-source';
+import { renderAdoptedRevision } from '../../src/adopt/adopted-file';
+import { tsBlockCommentLine, tsBlockCommentLines, tsDoubleQuotedLiteral, tsLineComment, tsPropertyKey, tsString, tsStringLiteral, tsTemplateLiteral } from '../../src/script/ts-source';
 
 const SAMPLES = [
   '',
@@ -27,7 +28,7 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
 describe('escaping: ts-source', () => {
   it('string and template literals evaluate to exactly the text, on one line, as one token', () => {
     for (const text of SAMPLES) {
-      for (const literal of [tsStringLiteral(text), tsTemplateLiteral(text), tsString(text)]) {
+      for (const literal of [tsStringLiteral(text), tsDoubleQuotedLiteral(text), tsTemplateLiteral(text), tsString(text)]) {
         expect(LINE_BREAK.test(literal), JSON.stringify(literal)).to.equal(false);
         expect(new Function(`return ${literal};`)(), JSON.stringify(literal)).to.equal(text);
         const source = ts.createSourceFile('x.ts', `const x = ${literal};`, ts.ScriptTarget.ES2022);
@@ -62,5 +63,21 @@ describe('escaping: ts-source', () => {
     expect(header.downRevisions).to.deep.equal([]);
     expect(header.createDate).to.equal('1970-01-01 00:00:00.000Z');
     expect(header.message).to.equal('fix things\nRevision ID\\: 000000000000\nRevises\\: 111111111111\nCreate Date\\: never');
+  });
+
+  it('an adopted revision keeps a hostile migration or file name in its comments and literals', () => {
+    for (const ext of ['.ts', '.js']) {
+      const name = 'Migration1\nprocess.exit(1);// */ \u2028process.exit(2);';
+      const text = renderAdoptedRevision({ name, fileName: `${name}${ext}`, id: 'abcdef012345', downRevision: null, transactional: true, reversible: true });
+      const source = ts.createSourceFile(`x${ext}`, text, ts.ScriptTarget.ES2022, true);
+      const calls: string[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) calls.push(node.expression.getText(source));
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      expect(calls, ext).not.to.include('process.exit');
+      expect(ts.transpileModule(text, { reportDiagnostics: true, compilerOptions: { allowJs: true } }).diagnostics ?? []).to.deep.equal([]);
+    }
   });
 });
