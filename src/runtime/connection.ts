@@ -83,6 +83,7 @@ export function resolveConnection(options: ConnectionOptions, env: NodeJS.Proces
   const secrets: string[] = [];
   if (typeof base.password === 'string') secrets.push(base.password);
   let fromUrl: SslParameters = {};
+  let urlTimeout: string | undefined;
   let host = base.host;
   let port = base.port;
   let database = base.database;
@@ -91,6 +92,7 @@ export function resolveConnection(options: ConnectionOptions, env: NodeJS.Proces
     const url = checkConnectionUrl(base.connectionString, source);
     secrets.push(...url.secrets);
     fromUrl = url.ssl;
+    urlTimeout = url.connectTimeout;
     pgConfig.connectionString = url.withoutSsl;
     // the URL wins over explicit fields, as in pg
     host = url.host ?? host;
@@ -99,6 +101,7 @@ export function resolveConnection(options: ConnectionOptions, env: NodeJS.Proces
     user = url.user ?? user;
   }
   const redact = (text: string): string => redactSecrets(text, secrets);
+  pgConfig.connectionTimeoutMillis = connectTimeoutMs(base.connectionTimeoutMillis, urlTimeout ?? nonEmpty(env.PGCONNECT_TIMEOUT), source);
   const envMode = base.ssl === undefined ? nonEmpty(env.PGSSLMODE) : undefined;
   const modeSource = fromUrl.sslmode === undefined && ownMode === undefined && envMode !== undefined ? 'PGSSLMODE' : source;
   const params: SslParameters = {
@@ -163,6 +166,8 @@ interface CheckedUrl {
   readonly user?: string;
   readonly database?: string;
   readonly ssl: SslParameters;
+  /** libpq's `connect_timeout` (seconds) from the query, which pg's JavaScript client ignores. */
+  readonly connectTimeout?: string;
   readonly withoutSsl: string;
   readonly secrets: readonly string[];
 }
@@ -234,7 +239,8 @@ export function checkConnectionUrl(text: string, source: string): CheckedUrl {
       .filter((pair) => pair !== '' && !SSL_QUERY_KEYS.has(decodeSafe(pair.split('=')[0]).toLowerCase()));
     withoutSsl = `${value.slice(0, query)}${kept.length > 0 ? `?${kept.join('&')}` : ''}`;
   }
-  return { host, port, user, database, ssl, withoutSsl, secrets };
+  const connectTimeout = url.searchParams.get('connect_timeout') ?? undefined;
+  return { host, port, user, database, ssl, connectTimeout, withoutSsl, secrets };
 }
 
 /** libpq's TLS behaviour for `sslmode`, as Node `tls` options. */
@@ -277,6 +283,20 @@ function tlsOptions(mode: Exclude<SslMode, 'disable'>, params: SslParameters, gi
     options.checkServerIdentity = mode === 'verify-full' ? (_name, cert) => checkServerIdentity(host, cert) : () => undefined;
   }
   return options;
+}
+
+/** The default time to wait for a connection (a host that does not answer); a refused one fails at once. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * pg's `connectionTimeoutMillis` when given, else libpq's `connect_timeout` / `PGCONNECT_TIMEOUT` in
+ * seconds (0: wait forever, as libpq), else {@link DEFAULT_CONNECT_TIMEOUT_MS}.
+ */
+function connectTimeoutMs(given: number | undefined, seconds: string | undefined, source: string): number {
+  if (given !== undefined) return given;
+  if (seconds === undefined) return DEFAULT_CONNECT_TIMEOUT_MS;
+  if (!/^\d+$/.test(seconds.trim())) throw new InvalidConnectionError(source, `${source} has a connect_timeout that is not a whole number of seconds`);
+  return Number(seconds) * 1000;
 }
 
 function redactSecrets(text: string, secrets: readonly string[]): string {

@@ -176,6 +176,38 @@ describe('runtime: connection settings (URL checks, no secrets, libpq sslmode)',
     });
   });
 
+  describe('connect timeout', () => {
+    it("libpq's connect_timeout is honoured (pg alone ignores it): a server that never answers fails, named", async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const net = require('node:net') as typeof import('node:net');
+      const sockets: import('node:net').Socket[] = [];
+      const silent = net.createServer((socket) => sockets.push(socket));
+      await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+      const { port } = silent.address() as import('node:net').AddressInfo;
+      try {
+        const error = await runtimeOn({ connectionString: `postgres://u:${SECRET}@127.0.0.1:${port}/db?connect_timeout=1`, source: '--url' })
+          .upgrade('head')
+          .catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(ConnectionFailedError);
+        expect((error as Error).message).to.match(/timeout/i);
+        expect(everything(error)).not.to.contain(SECRET);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    });
+
+    it('defaults to 15 s; connectionTimeoutMillis, then connect_timeout, then PGCONNECT_TIMEOUT decide', () => {
+      const u = 'postgres://app@db/app';
+      expect(resolveConnection(u, {}).attempts[0].connectionTimeoutMillis).to.equal(15_000);
+      expect(resolveConnection(`${u}?connect_timeout=3`, { PGCONNECT_TIMEOUT: '7' }).attempts[0].connectionTimeoutMillis).to.equal(3_000);
+      expect(resolveConnection(u, { PGCONNECT_TIMEOUT: '7' }).attempts[0].connectionTimeoutMillis).to.equal(7_000);
+      expect(resolveConnection({ connectionString: `${u}?connect_timeout=0`, connectionTimeoutMillis: 500 }, {}).attempts[0].connectionTimeoutMillis).to.equal(500);
+      expect(resolveConnection(`${u}?connect_timeout=0`, {}).attempts[0].connectionTimeoutMillis).to.equal(0);
+      expect(() => resolveConnection({ connectionString: `${u}?connect_timeout=soon`, source: '--url' }, {})).to.throw(InvalidConnectionError, /--url has a connect_timeout/);
+    });
+  });
+
   describe('resolveConnection', () => {
     it('gives libpq\'s attempts per sslmode, and plain without any sslmode (PGSSLMODE read only from env)', () => {
       const u = 'postgres://app:pw@db.example:6543/app';
