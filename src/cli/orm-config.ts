@@ -67,6 +67,8 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   if (settings.useTsNode !== false && prefersTypeScript(settings, request.cwd)) ensureTsLoader(settings, request.cwd);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ConfigurationLoader } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
+  // before any config is built: MikroORM's allOrNothing default made recognisable (a config that sets it is honoured)
+  (require('../mikro/all-or-nothing') as typeof import('../mikro/all-or-nothing')).markAllOrNothingDefault();
   const paths = explicit ? [...(request.configPaths as readonly string[])] : ConfigurationLoader.getConfigPaths();
   const found = paths.map((p) => (isAbsolute(p) ? p : resolve(request.cwd, p))).find((p) => existsSync(p)) ?? null;
   if (found === null) {

@@ -10,6 +10,7 @@ import { Entity, PrimaryKey, type MikroORM } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { RevisionFailedError } from '../../src';
 import { useTestDatabase } from '../support/database';
+import { jsRevision, TestProject } from '../cli/support/cli';
 import { CliProject } from './support/cli-project';
 import { addRevision, initOrm, query, tables, tempDir } from './support/orm';
 
@@ -103,6 +104,28 @@ describe('mikro: migrations.allOrNothing and the message after a failed run', fu
       expect(await applied(db.url)).to.deep.equal([upIds[0], upIds[1]].sort());
     } finally {
       other.cleanup();
+    }
+  });
+
+  it("the plugin's bin reads allOrNothing from the config too (a config that does not import the plugin); unset: per revision", async () => {
+    for (const setting of ['migrations: { allOrNothing: true },', '']) {
+      await query(db.url, 'drop schema public cascade; create schema public');
+      const p = new TestProject({ packageJson: { 'mikro-orm': { useTsNode: false } } });
+      p.writeConfig(db.url, { extra: setting });
+      const ids = ['a0000000a0a1', 'b0000000b0b2', 'c0000000c0c3'];
+      p.write(`migrations/${ids[0]}_a.js`, jsRevision({ id: ids[0], up: "this.addSql('create table t_a (id int)');" }));
+      p.write(`migrations/${ids[1]}_b.js`, jsRevision({ id: ids[1], down: ids[0], up: "this.addSql('create table t_b (id int)');" }));
+      p.write(`migrations/${ids[2]}_c.js`, jsRevision({ id: ids[2], down: ids[1], up: "this.addSql('select 1 / 0');" }));
+      const r = await p.run(['upgrade', 'head']);
+      expect(r.code, r.stderr).to.equal(1);
+      if (setting === '') {
+        expect(r.stderr).to.contain('stay applied and recorded');
+        expect(await userTables(db.url)).to.deep.equal(['t_a', 't_b']);
+      } else {
+        expect(r.stderr).to.contain('the whole run was rolled back');
+        expect(await userTables(db.url)).to.deep.equal([]);
+        expect(await applied(db.url)).to.deep.equal([]);
+      }
     }
   });
 
