@@ -89,7 +89,9 @@ export class OperationSqlRenderer {
         if (op.notNullIfEmpty !== true) return statements;
         const table = this.tableName(op.table);
         const setNotNull = `alter table ${table} alter column ${this.quote(op.column.name)} set not null`;
-        return [...statements, `do $alembic$ begin if not exists (select from ${table}) then ${setNotNull}; end if; end $alembic$`];
+        const body = `begin if not exists (select from ${table}) then ${setNotNull}; end if; end`;
+        const tag = dollarTag(body);
+        return [...statements, `do ${tag} ${body} ${tag}`];
       }
       case 'dropColumn':
         return [helper.getDropColumnsSQL(op.table.name, [toMikroColumn(op.column)], this.schemaArg(op.table))];
@@ -256,6 +258,13 @@ async function ddl(builder: Knex.SchemaBuilder): Promise<string[]> {
   // knex types these as strings; at run time an entry may be a `{ sql, bindings }` object
   const compiled = (await builder.generateDdlCommands()) as unknown as Record<'pre' | 'sql' | 'post', (string | { sql: string })[]>;
   return [...compiled.pre, ...compiled.sql, ...compiled.post].map((q) => (typeof q === 'string' ? q : q.sql)).filter((s) => s.trim() !== '');
+}
+
+/** A dollar-quote tag (`$alembic$`, `$alembic1$`, ...) that `body` does not contain (names are user text). */
+function dollarTag(body: string): string {
+  let tag = '$alembic$';
+  for (let i = 1; body.includes(tag); i++) tag = `$alembic${i}$`;
+  return tag;
 }
 
 function terminate(sql: string): string {

@@ -22,6 +22,16 @@ class B2User {
   @Property() name!: string;
 }
 
+@Entity({ tableName: 'odd$alembic$table' })
+class D1Odd {
+  @PrimaryKey() id!: number;
+  @Property({ fieldName: 'note$alembic$' }) note!: string;
+}
+@Entity({ tableName: 'odd$alembic$table' })
+class D2Odd {
+  @PrimaryKey() id!: number;
+}
+
 const bioColumn = `select is_nullable, column_default from information_schema.columns where table_name = 'user' and column_name = 'bio'`;
 
 describe('autogen: the down of a dropped NOT NULL column', function () {
@@ -61,5 +71,21 @@ describe('autogen: the down of a dropped NOT NULL column', function () {
     const { result } = await h.roundTrip([B1User], [B2User]);
     expect(result.summary.split('\n')).to.deep.equal(['- drop column user.bio', '- drop column user.score']);
     expect(await sql(db.url, `select count(*)::int as n from "user"`)).to.deep.equal([{ n: 0 }]);
+  });
+
+  it('names holding the dollar-quote tag do not break the DO block of down', async () => {
+    await h.reset();
+    await h.generate([D1Odd], 'init');
+    await h.upgrade();
+    await sql(db.url, `insert into "odd$alembic$table" ("note$alembic$") values ('x')`);
+    const { result } = await h.generate([D2Odd], 'drop note');
+    expect(result.downSql.join('\n')).to.contain('do $alembic1$ begin');
+    await h.upgrade();
+    await h.downgrade('-1');
+    expect(await sql(db.url, `select is_nullable from information_schema.columns where column_name = 'note$alembic$'`)).to.deep.equal([{ is_nullable: 'YES' }]);
+    await sql(db.url, `delete from "odd$alembic$table"`);
+    await h.upgrade();
+    await h.downgrade('-1');
+    expect(await sql(db.url, `select is_nullable from information_schema.columns where column_name = 'note$alembic$'`), 'empty table: NOT NULL again').to.deep.equal([{ is_nullable: 'NO' }]);
   });
 });
