@@ -6,6 +6,7 @@ import type {
   MigratorEvent,
   MikroORM,
 } from '@mikro-orm/core';
+import { RevisionGraphError } from '../graph/errors';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { readAppliedState } from '../runtime/applied-state';
 import { MigrationEnvironment, type EnvironmentOptions } from '../runtime/migration-environment';
@@ -663,7 +664,9 @@ export class AlembicMigrator implements IMigrator {
     const progress = this.progress(direction, {});
     const result =
       request.kind === 'exactly'
-        ? await runtime.runExactly(direction, request.revisions, progress)
+        ? await runtime.runExactly(direction, request.revisions, progress).catch((error: unknown) => {
+            throw withExactlyHint(error, direction, request.revisions);
+          })
         : direction === 'up'
           ? await runtime.upgrade(request.target, progress)
           : await runtime.downgrade(request.target, progress);
@@ -805,6 +808,23 @@ export class AlembicMigrator implements IMigrator {
     if (this.orm.config.get('ensureDatabase') === false) return;
     await this.orm.schema.ensureDatabase();
   }
+}
+
+/**
+ * A refusal of exactly-these-revisions (`NOT_APPLICABLE`) with what a MikroORM user can do instead:
+ * name the blocking revisions too, or downgrade/upgrade to a target (which runs what is in between).
+ */
+function withExactlyHint(error: unknown, direction: 'up' | 'down', named: readonly string[]): unknown {
+  if (!(error instanceof RevisionGraphError) || error.code !== 'NOT_APPLICABLE') return error;
+  const others = error.revisions.filter((id) => !named.includes(id));
+  if (others.length === 0) return error;
+  const all = [...(direction === 'down' ? others : []), ...named, ...(direction === 'up' ? others : [])];
+  const list = all.map((id) => `'${id}'`).join(', ');
+  const hint =
+    direction === 'down'
+      ? ` Nothing was reverted. To revert them as well: down({ migrations: [${list}] }); or downgrade to a target with down({ to: ... }).`
+      : ` Nothing was applied. To apply them as well: up({ migrations: [${list}] }); or up('${named[named.length - 1]}'), which also applies what it builds on.`;
+  return new RevisionGraphError('NOT_APPLICABLE', `${error.message}.${hint}`.replace('..', '.'), error.revisions);
 }
 
 /** MikroORM's result of a create: `fileName` bare, `''` when nothing was written. */
