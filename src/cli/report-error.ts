@@ -34,6 +34,20 @@ const HINTS: Record<string, string> = {
 };
 
 /**
+ * The bin never creates a database; MikroORM's `migration:up` does (its `ensureDatabase`), and the
+ * message says which to use.
+ */
+const MISSING_DATABASE_HINT =
+  'the bin does not create databases (npx mikro-orm migration:up does, through MikroORM\'s ensureDatabase): ' +
+  'create it first (createdb, or npx mikro-orm migration:up once), or point --url / clientUrl at one that exists';
+
+/** A connection refused because the database does not exist (PostgreSQL's 3D000). */
+function isMissingDatabase(error: AlembicError): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return error.code === 'CONNECTION_FAILED' && typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === '3D000';
+}
+
+/**
  * The exit code for an error: 2 for a bad command line ({@link CliUsageError}, a target the graph
  * finds syntactically invalid), 1 for everything else.
  *
@@ -58,7 +72,7 @@ export function exitCodeOf(error: unknown): number {
 export function reportError(error: unknown, output: Output): number {
   const debug = process.env.MIKRO_ORM_ALEMBIC_DEBUG === '1';
   if (error instanceof AlembicError) {
-    const hint = error instanceof CliUsageError ? (error.hint ?? 'see --help') : (HINTS[error.code] ?? null);
+    const hint = error instanceof CliUsageError ? (error.hint ?? 'see --help') : isMissingDatabase(error) ? MISSING_DATABASE_HINT : (HINTS[error.code] ?? null);
     output.error(error.message, hint);
     if (debug && error.stack) output.note(error.stack);
   } else if (error instanceof Error) {

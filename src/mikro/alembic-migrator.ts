@@ -21,7 +21,7 @@ import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
 import { skipBookkeepingTables } from './skip-bookkeeping-tables';
 import type { AutogenOptions, AutogenResult } from '../autogen';
 import { runAutogenerate, runBaseline, type AutogenSafetyNote } from './autogen-port';
-import { CheckNeedsHeadError, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
+import { CheckNeedsHeadError, CREATE_HEAD_VARIABLE, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
 import { initialSchemaState } from './initial-schema';
 import { migrateRequest, type MigrateInput } from './migrate-request';
 import { mikroOrmHistorySeed, rememberMikroOrmHistoryTable } from './mikro-orm-history-table';
@@ -460,7 +460,8 @@ export class AlembicMigrator implements IMigrator {
   /**
    * `migration:create [-b] [-p path] [-n name] [-i]`: {@link createRevision} on the head, with `name`
    * as the message; `initial` is {@link createInitialMigration}. No difference → `fileName: ''` (the
-   * CLI says the schema is up to date). `fileName` is the bare file name, as MikroORM's.
+   * CLI says the schema is up to date). `fileName` is the bare file name, as MikroORM's. With several
+   * heads, `MIKRO_ORM_ALEMBIC_HEAD=<rev>` names the one to build on (MikroORM's CLI has no flag for it).
    *
    * @example
    * ```ts
@@ -469,7 +470,9 @@ export class AlembicMigrator implements IMigrator {
    */
   async createMigration(path?: string, blank?: boolean, initial?: boolean, name?: string): Promise<OrmMigrationResult> {
     if (initial) return this.createInitialMigration(path, name, blank);
-    const created = await this.createRevision({ message: name, autogenerate: !blank, path });
+    // MikroORM's CLI has no flag for the parent: with several heads, the environment names it
+    const head = process.env[CREATE_HEAD_VARIABLE]?.trim() || undefined;
+    const created = await this.createRevision({ message: name, autogenerate: !blank, path, head });
     return migrationResult(created, blank === true);
   }
 

@@ -33,6 +33,9 @@ export class DatabaseNotAtHeadError extends AlembicError {
   }
 }
 
+/** The environment variable that names the head `migration:create` builds on when there are several. */
+export const CREATE_HEAD_VARIABLE = 'MIKRO_ORM_ALEMBIC_HEAD';
+
 /**
  * A new revision must build on one head, and there are several: merge them first (the bin's
  * `merge`), or name the head (`createRevision({ head })`). Code `MULTIPLE_HEADS`.
@@ -53,7 +56,8 @@ export class MultipleHeadsError extends AlembicError {
     super(
       'MULTIPLE_HEADS',
       `The revisions have ${heads.length} heads (${heads.join(', ')}): a new revision needs one. ` +
-        `Merge them first (npx mikro-orm-alembic merge), or pass the head to build on.`,
+        `Merge them first (npx mikro-orm-alembic merge heads -m "merge"), or name the head to build on: ` +
+        `${CREATE_HEAD_VARIABLE}=<rev> npx mikro-orm migration:create, createRevision({ head }), or npx mikro-orm-alembic revision --autogenerate --head <rev>.`,
     );
     this.heads = Object.freeze([...heads]);
   }

@@ -25,6 +25,7 @@ export {
   FromMismatchError,
   InitialRevisionExistsError,
   InitialSchemaPartialError,
+  CREATE_HEAD_VARIABLE,
   MultipleHeadsError,
   NotRegisteredError,
   UnknownMigrationError,

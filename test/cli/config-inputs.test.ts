@@ -86,4 +86,14 @@ describe('cli: inputs (--sql and --url need no database in the config; which con
     expect(ts.code, ts.stderr).to.equal(0);
     expect(ts.stderr).to.equal('');
   });
+
+  it('a database that does not exist: upgrade refuses and the hint says the bin does not create it, migration:up does', async () => {
+    const project = new TestProject({ packageJson: { 'mikro-orm-alembic': { path: 'migrations' } } });
+    project.write('migrations/aaaa00000001_a.js', tableRevision('aaaa00000001', null));
+    const missing = new URL(db.url);
+    missing.pathname = '/mo_alembic_no_such_database';
+    const r = await project.run(['upgrade', 'head', '--url', missing.toString()], { env });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain('does not exist').and.to.contain('the bin does not create databases').and.to.contain('npx mikro-orm migration:up');
+  });
 });

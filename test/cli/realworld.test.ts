@@ -5,7 +5,7 @@
  * loading the TypeScript config and its entities as MikroORM's CLI does (issue 16 item 4).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
@@ -68,5 +68,20 @@ describe('cli: the realworld-style project (glob entitiesTs, TsMorph metadata pr
     const sql = await project.run(['upgrade', 'head', '--sql'], { env: { REALWORLD_DATABASE_URL: undefined } });
     expect(sql.code, sql.stderr).to.equal(0);
     expect(sql.stdout).to.contain('create table "article"');
+  });
+
+  it('npx mikro-orm migration:create -p <folder> reads the graph from that folder and writes the next revision there (issue 16 item 5)', async () => {
+    const entity = project.path('src/tag/tag.entity.ts');
+    writeFileSync(entity, readFileSync(entity, 'utf8').replace('  tag!: string;\n', '  tag!: string;\n\n  @Property({ nullable: true })\n  color?: string;\n'));
+    const before = readdirSync(project.path('src/migrations')).filter((f) => f.endsWith('.ts'));
+    const r = await mikroOrm(['migration:create', '-p', 'src/migrations', '-n', 'tag color']);
+    expect(r.code, `${r.stdout}${r.stderr}`).to.equal(0);
+    const after = readdirSync(project.path('src/migrations')).filter((f) => f.endsWith('.ts'));
+    expect(after).to.have.length(before.length + 1);
+    const added = after.find((f) => !before.includes(f)) as string;
+    expect(readFileSync(project.path('src/migrations', added), 'utf8')).to.contain('"color"').and.to.contain(`downRevision = '${before[0].slice(0, 12)}'`);
+    const up = await mikroOrm(['migration:up']);
+    expect(up.code, `${up.stdout}${up.stderr}`).to.equal(0);
+    expect(await appliedIds(db.url)).to.have.length(2);
   });
 });

@@ -2,6 +2,8 @@
  * The seven `migration:*` commands through the REAL MikroORM CLI (`@mikro-orm/cli/cli.js` as a child
  * process), in a throw-away project whose `mikro-orm.config.ts` registers the plugin.
  */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
 import { CliProject } from './support/cli-project';
@@ -153,7 +155,13 @@ describe('mikro: the seven migration:* commands through the real MikroORM CLI (n
   it('migration:create refuses with several heads and names them; after a merge, refuses while revisions are pending', async () => {
     const heads = await project.run(['migration:create', '-n', 'more']);
     expect(heads.code).to.equal(1);
-    expect(heads.output).to.contain('MULTIPLE_HEADS').and.contain(b).and.contain(c).and.contain('mikro-orm-alembic merge');
+    expect(heads.output).to.contain('MULTIPLE_HEADS').and.contain(b).and.contain(c).and.contain('mikro-orm-alembic merge').and.contain('MIKRO_ORM_ALEMBIC_HEAD=<rev>');
+    // the way to pass the head: MIKRO_ORM_ALEMBIC_HEAD (MikroORM's CLI has no flag for it)
+    const onC = await project.run(['migration:create', '-b', '-n', 'on audit'], { MIKRO_ORM_ALEMBIC_HEAD: c });
+    expect(onC.code, onC.output).to.equal(0);
+    const added = project.revisionFiles().find((f) => f.endsWith('_on_audit.ts')) as string;
+    expect(readFileSync(join(project.migrationsDir, added), 'utf8')).to.contain(`downRevision = '${c}'`);
+    rmSync(join(project.migrationsDir, added));
     merge = addRevision(project.migrationsDir, [b, c], { message: 'merge billing and audit', head: [b, c] }).id;
     expect((await project.run(['migration:up', '-t', a])).code).to.equal(0);
     const refused = await project.run(['migration:create', '-n', 'more']);
