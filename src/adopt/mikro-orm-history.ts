@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { revisionChecksum } from '../runtime/revision-checksum';
 import { quoteIdent } from '../runtime/sql-text';
 import type { SeedContext, SeedResult, VersionTableSeed } from '../runtime/version-table-seed';
 import type { Queryable, VersionRowInput } from '../runtime/version-table';
@@ -110,9 +111,12 @@ export function mikroOrmHistory(options: MikroOrmHistoryOptions): VersionTableSe
       }
       if (unknown.length > 0 || unadopted.length > 0 || gaps.length > 0) throw new AdoptHistoryError(shownTable, unknown, unadopted, gaps);
 
-      const rows: VersionRowInput[] = chain
-        .filter((id) => applied.has(id))
-        .map((id) => Object.freeze({ id, checksum: source.checksum(id), fileName: basename((adopted.get(byId.get(id) as string) as { path: string }).path), durationMs: null }));
+      const rows: VersionRowInput[] = [];
+      for (const id of chain.filter((c) => applied.has(c))) {
+        const path = (adopted.get(byId.get(id) as string) as { path: string }).path;
+        // the checksum a stamp records (what the revision does, too)
+        rows.push(Object.freeze({ id, checksum: await revisionChecksum(source, id), fileName: basename(path), durationMs: null }));
+      }
       const names = rows.map((r) => byId.get(r.id)).join(', ');
       return Object.freeze({
         rows: Object.freeze(rows),
