@@ -134,6 +134,8 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       const state = freshState(null);
       try {
         const revision = await revisionLoad;
+        // rendered offline on the first instance for the checksum: finished before an instance runs for real
+        const checksum = await loaded.checksum();
         const started = performance.now();
         const declared = revisionFieldOf(revision, 'transactional');
         const transactional = typeof declared === 'boolean' ? declared : entry.transactional;
@@ -147,7 +149,7 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
           direction === 'up'
             ? table.insertSql({
                 id: entry.id,
-                checksum: await loaded.checksum(),
+                checksum,
                 fileName: fileNameOf(entry),
                 durationMs: channel.offline ? null : performance.now() - started,
               })
@@ -202,12 +204,13 @@ interface Prefetched {
 
 /**
  * Starts loading `entry` (the synchronous `require` runs now) and, for an upgrade, its checksum (the
- * file read, and a second instance rendered offline for the behaviour part); errors wait for `await`.
+ * file read, and the instance rendered offline for the behaviour part); errors wait for `await`.
  */
 function prefetch(source: RevisionSource, entry: RevisionSourceEntry, direction: 'up' | 'down'): Prefetched {
   const revision = source.load(entry.id);
   revision.catch(() => undefined); // reported when its turn comes, not as an unhandled rejection
-  const checksum = direction === 'up' ? revisionChecksum(source, entry.id) : Promise.resolve('');
+  // the behaviour part is rendered on this same instance (rendering starts a fresh session on it)
+  const checksum = direction === 'up' ? revision.then((instance) => revisionChecksum(source, entry.id, instance)) : Promise.resolve('');
   checksum.catch(() => undefined);
   return { revision, checksum: () => checksum };
 }
