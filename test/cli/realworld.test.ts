@@ -55,7 +55,7 @@ describe('cli: the realworld-style project (glob entitiesTs, TsMorph metadata pr
   it('npx mikro-orm-alembic test passes every check, the drift check included (entities from entitiesTs through TsMorph)', async () => {
     const r = await project.run(['test'], { env: env(), timeoutMs: 240_000 });
     expect(r.code, `${r.stdout}${r.stderr}`).to.equal(0);
-    expect(r.stdout).to.contain('✔ models-match').and.to.contain('6 checks passed');
+    expect(r.stdout).to.contain('✔ models-match').and.to.match(/\d+ checks passed/).and.not.to.contain('✘');
   });
 
   it('the bin loads the same config in its other verbs: current, revision --autogenerate (nothing to do), upgrade --sql', async () => {
