@@ -10,6 +10,7 @@ import type { Operation } from './operation';
 import { tsLineComment } from '../script/ts-source';
 import { renderMethodBody, type RenderedOperation } from './render-code';
 import { OperationSqlRenderer } from './render-sql';
+import { lockSafeSteps, type LockSafeOptions } from '../safe-ddl/lock-safe-steps';
 import { safetyNotesPerOperation, type SafetyNote } from './safety-notes';
 
 /** What autogenerate produced: the operations, the code and SQL of both directions, and the notes. */
@@ -46,15 +47,25 @@ export interface AutogenResult {
  * writeRevision({ directory: 'migrations', heads, message: 'add posts', upBody: result.upBody, downBody: result.downBody });
  * ```
  */
-export async function renderAutogenResult(operations: readonly Operation[], platform: AbstractSqlPlatform): Promise<AutogenResult> {
+export async function renderAutogenResult(
+  operations: readonly Operation[],
+  platform: AbstractSqlPlatform,
+  options: { readonly safeDdl?: boolean } = {},
+): Promise<AutogenResult> {
   const renderer = new OperationSqlRenderer(platform);
   const notes = safetyNotesPerOperation(operations);
-  const up = await renderMethod(operations, renderer, (_op, i) => notes[i].map((n) => `${n.code}: ${n.message}`));
+  const safe = { enabled: options.safeDdl };
+  const up = await renderMethod(operations, renderer, (_op, i) => notes[i].map((n) => `${n.code}: ${n.message}`), safe);
   const downOperations = coalesceEnumRebuilds(invertOperations(operations));
-  const down = await renderMethod(downOperations, renderer, (op) => {
-    const remark = downRemark(op);
-    return remark === undefined ? [] : [remark];
-  });
+  const down = await renderMethod(
+    downOperations,
+    renderer,
+    (op) => {
+      const remark = downRemark(op);
+      return remark === undefined ? [] : [remark];
+    },
+    safe,
+  );
 
   return Object.freeze({
     empty: operations.length === 0,
@@ -73,6 +84,7 @@ async function renderMethod(
   operations: readonly Operation[],
   renderer: OperationSqlRenderer,
   comments: (op: Operation, index: number) => readonly string[],
+  safe: LockSafeOptions,
 ): Promise<{ body: string; sql: readonly string[] }> {
   const guards = enumGuards(operations);
   const preamble: string[] = [];
@@ -99,9 +111,11 @@ async function renderMethod(
     const statements = steps === undefined ? await renderer.render(operation) : steps.flatMap(enumStepSql).map(terminate);
     const item: RenderedOperation = { operation, statements, comments: comments(operation, i) };
     items.push(steps === undefined ? item : { ...item, code: steps.flatMap(enumStepCode) });
-    sql.push(...statements);
   }
-  return { body: renderMethodBody(items, preamble), sql: Object.freeze(sql) };
+  // the one call into safe-ddl: steps on existing tables in their lock-safe forms, and their order
+  const safeItems = await lockSafeSteps(items, operations, safe);
+  for (const item of safeItems) sql.push(...item.statements);
+  return { body: renderMethodBody(safeItems, preamble), sql: Object.freeze(sql) };
 }
 
 /** A value the rebuild of `guard` keeps, next to the first removed one (for the example in the comment). */

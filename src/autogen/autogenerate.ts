@@ -38,6 +38,11 @@ export interface AutogenOptions {
    * the registered plugin's `bookkeepingTables`.
    */
   readonly bookkeepingTables?: readonly string[];
+  /**
+   * Write changes to tables that already exist in their lock-safe forms (concurrent index builds,
+   * `not valid` + `validate`, NOT NULL through a validated check; docs/safe-ddl.md). Default `true`.
+   */
+  readonly safeDdl?: boolean;
   /** Rewrites of the planned operations, in order. Default: none. */
   readonly passes?: readonly OperationPass[];
   /**
@@ -105,5 +110,5 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
     indexCatalog,
   });
   const operations = applyPasses(planned, options.passes ?? [], { from, to, platform, enumCatalog });
-  return renderAutogenResult(operations, platform);
+  return renderAutogenResult(operations, platform, { safeDdl: options.safeDdl });
 }

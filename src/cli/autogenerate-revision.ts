@@ -16,7 +16,7 @@ import { CliUsageError, DatabaseNotAtHeadError } from './errors';
  * if (!result.empty) writeRevision({ ..., upBody: result.upBody, downBody: result.downBody });
  * ```
  */
-export async function autogenerateRevision(project: CliProject, parents: readonly string[], url?: string): Promise<AutogenResult> {
+export async function autogenerateRevision(project: CliProject, parents: readonly string[], url?: string, safeDdl?: boolean): Promise<AutogenResult> {
   const loaded = project.ormConfig;
   if (loaded === null) {
     throw new CliUsageError(
@@ -46,6 +46,7 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
       dropUnusedEnums: project.options.dropUnusedEnums,
       enumRenames: project.ormConfig?.alembic?.enumRenames,
       guessEnumRenames: project.ormConfig?.alembic?.guessEnumRenames,
+      safeDdl: safeDdl === false ? false : project.ormConfig?.alembic?.safeDdl,
       safe: project.options.safe ?? (loaded.config.get('migrations') as { safe?: boolean }).safe,
     });
   } finally {

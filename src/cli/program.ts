@@ -88,6 +88,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .option('--depends-on <rev>', 'a revision or label that must be applied first (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--rev-id <id>', 'the new id instead of a random one')
     .option('--autogenerate', "fill up()/down() with the difference between the entities and the database (which must be at the parent)")
+    .option('--no-safe-ddl', 'with --autogenerate: plain statements instead of the lock-safe forms for existing tables (docs/safe-ddl.md)')
     .option('--baseline', 'with --autogenerate: the whole model as a new base revision, compared with an empty schema (no database read); stamp it where the schema exists')
     .action(
       verb((ctx, options: import('./verbs/revision').RevisionOptions) =>
@@ -123,6 +124,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       .option('--sql', 'print the SQL script instead of running it (offline: no database)')
       .option('--transaction <mode>', 'per-revision (default): a transaction per revision; all: one for the whole run')
       .option('--lock-timeout <ms>', 'how long to wait for the migration lock (default 60000)')
+      .option('--explain', 'run nothing: per statement of the plan, the lock, the relations, scan/rewrite and their size in the database')
       .action(
         verb((ctx, target: string, options: import('./verbs/migrate').MigrateOptions) =>
           (require('./verbs/migrate') as typeof import('./verbs/migrate')).migrate(ctx, name === 'upgrade' ? 'up' : 'down', target, options),
@@ -195,6 +197,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .command('show')
     .description('one revision in full')
     .argument('<rev>', 'a revision id, prefix, label, head, heads, <label>@head')
+    .option('--explain', "per statement of its up(), the lock, the relations, scan/rewrite (and their size when a database is configured)")
     .addOption(jsonOption())
     .action(
       verb((ctx, rev: string, options: import('./verbs/show').ShowOptions) =>

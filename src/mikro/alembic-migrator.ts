@@ -800,6 +800,7 @@ export class AlembicMigrator implements IMigrator {
       enumRenames: this.options.enumRenames,
       guessEnumRenames: this.options.guessEnumRenames,
       safe: this.options.safe ?? this.orm.config.get('migrations').safe ?? false,
+      safeDdl: this.options.safeDdl,
       include: this.options.include,
       ignore: this.options.ignore,
       bookkeepingTables: this.options.bookkeepingTables,

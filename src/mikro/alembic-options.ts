@@ -68,6 +68,12 @@ export interface AlembicOptions {
    */
   readonly safe?: boolean;
   /**
+   * Autogenerate writes changes to tables that already exist in their lock-safe forms (concurrent
+   * index builds, `not valid` + `validate`, NOT NULL through a validated check; docs/safe-ddl.md).
+   * Default `true`; `false` writes MikroORM's plain statements.
+   */
+  readonly safeDdl?: boolean;
+  /**
    * Only these objects are compared by autogenerate (`migration:create`), the test kit's drift check
    * and `migration:check` (Alembic's `include_object`): names with `*`/`?`, RegExps, or a function
    * asked about every table, column, index, check and foreign key. See {@link SchemaFilterOptions}

@@ -3,3 +3,5 @@ export { LOCK_MODES, blocksReads, blocksWrites, lockConflicts, strongerLock, typ
 export { parseSql, type ParseSqlOptions, type ParsedStatement, type PgNode } from './parse-sql';
 export { analyzeStatement, type RelationLock, type StatementAnalysis } from './analyze-statement';
 export { identText, relationText, type DefaultKind, type RelationName, type SchemaChange, type SchemaChangeKind } from './schema-change';
+export { scanSql, type SqlToken } from './parse-sql';
+export { concurrentIndexBuild, notValidConstraint } from './statement-rewrite';

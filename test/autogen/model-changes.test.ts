@@ -181,6 +181,8 @@ describe('autogen: model changes (generate, apply, up to date, down restores exa
   this.timeout(120_000);
   const db = useTestDatabase();
   const h = useAutogenHarness(db);
+  // the plain statements of MikroORM's diff (safe-ddl off); test/safe-ddl covers the lock-safe forms
+  const plain = useAutogenHarness(db, { safeDdl: false });
 
   it('builds a first schema from an empty database; down to base drops everything it made', async () => {
     const { result, text } = await h.roundTrip(null, [V1Author, V1Book]);
@@ -213,7 +215,7 @@ describe('autogen: model changes (generate, apply, up to date, down restores exa
   });
 
   it('changes a type, the nullability and a default; names the narrowing and the NOT NULL', async () => {
-    const { result } = await h.roundTrip([C1User], [C2User]);
+    const { result } = await plain.roundTrip([C1User], [C2User]);
     expect(result.summary.split('\n')).to.deep.equal([
       '~ change the type of user.name: varchar(100) -> varchar(50)',
       '~ make user.age NOT NULL',
@@ -239,7 +241,7 @@ describe('autogen: model changes (generate, apply, up to date, down restores exa
   });
 
   it('adds a unique constraint to an existing table: UNIQUE_ON_EXISTING', async () => {
-    const { result, text } = await h.roundTrip([D1User], [D2User]);
+    const { result, text } = await plain.roundTrip([D1User], [D2User]);
     expect(result.upSql).to.deep.equal(['alter table "user" add constraint "user_email_unique" unique ("email");']);
     expect(result.notes.map((n) => n.code)).to.deep.equal(['UNIQUE_ON_EXISTING']);
     expect(text).to.contain('// UNIQUE_ON_EXISTING: adds unique index user_email_unique on user (email)');
@@ -280,7 +282,9 @@ describe('autogen: model changes (generate, apply, up to date, down restores exa
       ['DATA_LOSS_DROP_COLUMN', 'book', 'author_id'],
     ]);
     expect(text).to.contain('// restores the structure of table author, not its rows');
-    expect(result.downSql.at(-1)).to.match(/^alter table "book" add constraint "book_author_id_foreign" foreign key \("author_id"\) references "author" \("id"\)/);
+    // book exists: down adds the key in its lock-safe form (safe-ddl), not valid, then validated
+    expect(result.downSql.at(-2)).to.match(/^alter table "book" add constraint "book_author_id_foreign" foreign key \("author_id"\) references "author" \("id"\).* not valid;$/);
+    expect(result.downSql.at(-1)).to.equal('alter table "public"."book" validate constraint "book_author_id_foreign";');
   });
 
   it('creates the enum type before a new table that uses it; down drops the table, then the type', async () => {

@@ -15,6 +15,8 @@ export interface MigrateOptions {
   readonly transaction?: string;
   /** How long to wait for the migration lock, in milliseconds (text from the command line). */
   readonly lockTimeout?: string;
+  /** Run nothing: print the lock preview of the plan (`explain`). */
+  readonly explain?: boolean;
 }
 
 /**
@@ -48,6 +50,16 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   }
   checkTargetSyntax(target, `${verb} target`);
   const project = await openProject(ctx, 'database');
+  if (options.explain) {
+    const { heads } = await project.runtime({}, { runsRevisions: true }).current();
+    const plan = direction === 'up' ? project.graph.planUpgrade(heads, target) : project.graph.planDowngrade(heads, target);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { explainRevisions } = require('./explain') as typeof import('./explain');
+    const n = plan.revisions.length;
+    return explainRevisions(ctx, project, plan.revisions, direction, {
+      title: `${verb} ${target} would run ${n} revision${n === 1 ? '' : 's'} (nothing was run):`,
+    });
+  }
   const graph = project.graph;
   const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
   const describe = (id: string) => {

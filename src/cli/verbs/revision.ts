@@ -20,6 +20,8 @@ export interface RevisionOptions {
   readonly revId?: string;
   /** Fill `up()`/`down()` with the difference between the entities and the database (which must be at the parents). */
   readonly autogenerate?: boolean;
+  /** `false` (`--no-safe-ddl`): this revision gets MikroORM's plain statements, not the lock-safe forms. */
+  readonly safeDdl?: boolean;
   /**
    * With `autogenerate`: a baseline, the whole model compared with an empty schema (the database is not
    * read), as a new base revision. For a database that exists without history: `stamp` it there.
@@ -76,7 +78,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { autogenerateRevision } = require('../autogenerate-revision') as typeof import('../autogenerate-revision');
-    const result = await autogenerateRevision(project, parents, ctx.global.url);
+    const result = await autogenerateRevision(project, parents, ctx.global.url, options.safeDdl);
     if (result.empty) {
       ctx.output.line('No changes: the database already matches the entities; no revision written');
       return;

@@ -54,8 +54,8 @@ export interface Generated {
  * it('...', async () => { await h.roundTrip([V1User], [V2User]); });
  * ```
  */
-export function useAutogenHarness(db: { readonly url: string }): AutogenHarness {
-  const harness = new AutogenHarness(() => db.url);
+export function useAutogenHarness(db: { readonly url: string }, autogen?: AutogenOptions): AutogenHarness {
+  const harness = new AutogenHarness(() => db.url, autogen === undefined ? {} : { autogen });
   after(() => harness.dispose());
   return harness;
 }

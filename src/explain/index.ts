@@ -1,0 +1,1 @@
+export { formatLockPreview, previewLocks, type LockPreviewOptions, type PreviewLock, type PreviewStatement } from './lock-preview';

@@ -1,0 +1,1 @@
+export { lockSafeSteps, type LockSafeOptions } from './lock-safe-steps';

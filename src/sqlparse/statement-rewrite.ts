@@ -1,0 +1,59 @@
+import { analyzeStatement } from './analyze-statement';
+import { parseSql, scanSql } from './parse-sql';
+
+/**
+ * Rewrites of single statements that the lock-safe forms need, done on PostgreSQL's own tokens: the
+ * statement is parsed first (it must be what the rewrite expects), the keyword is put after the
+ * scanner's token, and the result is parsed again to check it means what was meant.
+ */
+
+/**
+ * `create [unique] index "ix" on ...` → `create [unique] index concurrently if not exists "ix" on ...`.
+ *
+ * @throws {TypeError} when `sql` is not one `CREATE INDEX` statement
+ * @example
+ * ```ts
+ * await concurrentIndexBuild('create index "ix" on "t" ("a");'); // 'create index concurrently if not exists "ix" on "t" ("a")'
+ * ```
+ */
+export async function concurrentIndexBuild(sql: string): Promise<string> {
+  const text = await single(sql, 'IndexStmt');
+  const out = await insertAfterKeyword(text, 'index', 'concurrently if not exists');
+  const [check] = await parseSql(out);
+  if (check.node.concurrent !== true || check.node.if_not_exists !== true) throw new TypeError(`could not make this index build concurrent: ${sql}`);
+  return out;
+}
+
+/**
+ * `alter table ... add constraint ... foreign key|check ...` → the same with `not valid`.
+ *
+ * @throws {TypeError} when `sql` is not one `ALTER TABLE ... ADD CONSTRAINT` of a foreign key or check
+ * @example
+ * ```ts
+ * await notValidConstraint('alter table "p" add constraint "fk" foreign key ("a") references "u" ("id");');
+ * // 'alter table "p" add constraint "fk" foreign key ("a") references "u" ("id") not valid'
+ * ```
+ */
+export async function notValidConstraint(sql: string): Promise<string> {
+  const text = await single(sql, 'AlterTableStmt');
+  const out = `${text} not valid`;
+  const [check] = await parseSql(out);
+  const changes = analyzeStatement(check).changes;
+  if (changes.length !== 1 || !((changes[0].kind === 'addForeignKey' || changes[0].kind === 'addCheck') && changes[0].notValid)) {
+    throw new TypeError(`not one foreign key or check constraint: ${sql}`);
+  }
+  return out;
+}
+
+async function single(sql: string, type: string): Promise<string> {
+  const statements = await parseSql(sql);
+  if (statements.length !== 1 || statements[0].type !== type) throw new TypeError(`expected one ${type}, got: ${sql}`);
+  return statements[0].sql;
+}
+
+async function insertAfterKeyword(text: string, keyword: string, insert: string): Promise<string> {
+  const token = (await scanSql(text)).find((t) => t.keyword && t.text.toLowerCase() === keyword);
+  if (!token) throw new TypeError(`no ${keyword} keyword in: ${text}`);
+  const bytes = Buffer.from(text, 'utf8');
+  return `${bytes.subarray(0, token.end).toString('utf8')} ${insert}${bytes.subarray(token.end).toString('utf8')}`;
+}
