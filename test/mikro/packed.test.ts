@@ -7,30 +7,13 @@
  * The repository's own `dist/` is not touched. The package's types are also compiled from a consumer
  * with `moduleResolution` node10 (classic `module: commonjs`) and node16.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { useTestDatabase } from '../support/database';
-
-const REPO = resolve(__dirname, '..', '..');
-
-interface Run {
-  readonly code: number;
-  readonly output: string;
-  readonly stdout: string;
-}
-
-function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, ''), stdout });
-    });
-  });
-}
+import { packedPackage, run } from '../support/packed-package';
 
 const USER_V1 = `import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 
@@ -67,18 +50,9 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
   before(async function () {
     this.timeout(300_000);
     work = mkdtempSync(join(tmpdir(), 'mikro-packed-'));
-    // a clean clone of the committed tree (no dist/, nothing untracked); node_modules is linked in
-    // only so that the build can run: what is tested is the tarball `npm pack` makes there
-    const clone = join(work, 'clone');
-    const cloned = await run('git', ['clone', '-q', '--no-hardlinks', REPO, clone], work);
-    expect(cloned.code, cloned.output).to.equal(0);
-    expect(existsSync(join(clone, 'dist')), 'the clone has no dist/').to.equal(false);
-    symlinkSync(join(REPO, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const pack = await run('npm', ['pack', '--json', '--pack-destination', work], clone);
-    expect(pack.code, pack.output).to.equal(0);
-    packed = (JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf('\n[\n') + 1)) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz')) as string;
-    expect(tarball, pack.output).to.match(/^mikro-orm-alembic-.*\.tgz$/);
+    const pack = await packedPackage();
+    packed = [...pack.files];
+    const tarball = pack.tarball;
 
     app = join(work, 'app');
     mkdirSync(join(app, 'src', 'entities'), { recursive: true });
@@ -90,7 +64,7 @@ describe('mikro: the packed package in a scratch project, through npx mikro-orm'
           private: true,
           version: '1.0.0',
           dependencies: {
-            'mikro-orm-alembic': `file:../${tarball}`,
+            'mikro-orm-alembic': `file:${tarball}`,
             '@mikro-orm/core': '6.6.16',
             '@mikro-orm/knex': '6.6.16',
             '@mikro-orm/postgresql': '6.6.16',
