@@ -2,10 +2,15 @@
  * The lint against squawk itself (squawk-cli from npm, its own binary): the same corpus of statements,
  * each in its own file, linted by both. Our codes map to squawk's rule names through `LINT_RULES`; the
  * statements where the two deliberately differ are listed in DIFFERENCES (and in docs/lint.md).
+ *
+ * squawk is not a devDependency: its npm package lists a binary package for every platform as optional
+ * dependencies, and a registry that serves only some of them leaves a lock file that `npm ci` refuses. It
+ * is installed on first use into a cache folder outside the repository (`npm install`, which skips the
+ * platforms it cannot get), once per version.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LINT_RULES, lintStatements } from '../../src/lint';
@@ -73,12 +78,32 @@ const DIFFERENCES: Readonly<Record<string, { onlySquawk?: string[]; onlyOurs?: s
   },
 };
 
-describe('lint: parity with squawk on a corpus of statements', function () {
-  this.timeout(120_000);
-  let dir: string;
-  const squawk = join(__dirname, '..', '..', 'node_modules', '.bin', 'squawk');
+const SQUAWK_VERSION = '2.66.0';
 
-  before(() => {
+/** The squawk binary, installed (once) into `<tmpdir>/mikro-orm-alembic-squawk-<version>`. */
+function installedSquawk(): string {
+  const home = join(tmpdir(), `mikro-orm-alembic-squawk-${SQUAWK_VERSION}`);
+  const bin = join(home, 'node_modules', '.bin', 'squawk');
+  if (existsSync(bin)) return bin;
+  const staging = mkdtempSync(join(tmpdir(), 'squawk-install-'));
+  writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'squawk-for-tests', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '-E', `squawk-cli@${SQUAWK_VERSION}`], { cwd: staging, stdio: 'pipe' });
+  try {
+    renameSync(staging, home);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // installed meanwhile by another run
+  }
+  return bin;
+}
+
+describe('lint: parity with squawk on a corpus of statements', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let squawk: string;
+
+  before(function () {
+    this.timeout(300_000);
+    squawk = installedSquawk();
     dir = mkdtempSync(join(tmpdir(), 'squawk-parity-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
