@@ -3,7 +3,7 @@ import type { RenderedOperation } from '../autogen/render-code';
 import { sqlIdentifier, sqlQualifiedName, sqlString } from '../script/sql-quote';
 import { analyzeStatement } from '../sqlparse/analyze-statement';
 import { parseSql } from '../sqlparse/parse-sql';
-import { concurrentIndexBuild, notValidConstraint } from '../sqlparse/statement-rewrite';
+import { addsNotValidConstraint, concurrentIndexBuild, notValidConstraint } from '../sqlparse/statement-rewrite';
 
 /** Options of {@link lockSafeSteps}. */
 export interface LockSafeOptions {
@@ -109,6 +109,8 @@ async function safeForm(item: RenderedOperation): Promise<RenderedOperation | un
     case 'addForeignKey':
     case 'addCheck': {
       if (item.statements.length !== 1) return undefined;
+      // a constraint that was never validated comes back as it was: adding it scans nothing already
+      if (await addsNotValidConstraint(item.statements[0])) return undefined;
       const name = op.kind === 'addForeignKey' ? op.foreignKey.constraintName : op.check.name;
       const table = sqlQualifiedName(op.table.schema, op.table.name);
       // dropped first when a failed run left it behind (not valid), so the step can run again

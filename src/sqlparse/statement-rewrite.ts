@@ -45,6 +45,23 @@ export async function notValidConstraint(sql: string): Promise<string> {
   return out;
 }
 
+/**
+ * Whether the statement adds a foreign key or check constraint that is already `not valid` (as the
+ * catalog's definition of a constraint never validated reads): adding it takes no scan, and validating it
+ * would change what it is.
+ *
+ * @example
+ * ```ts
+ * await addsNotValidConstraint('alter table "u" add constraint "c" CHECK ((id > 0)) NOT VALID;'); // true
+ * ```
+ */
+export async function addsNotValidConstraint(sql: string): Promise<boolean> {
+  const statements = await parseSql(sql);
+  if (statements.length !== 1) return false;
+  const changes = analyzeStatement(statements[0]).changes;
+  return changes.length === 1 && (changes[0].kind === 'addForeignKey' || changes[0].kind === 'addCheck') && changes[0].notValid === true;
+}
+
 async function single(sql: string, type: string): Promise<string> {
   const statements = await parseSql(sql);
   if (statements.length !== 1 || statements[0].type !== type) throw new TypeError(`expected one ${type}, got: ${sql}`);

@@ -38,19 +38,21 @@ describe('autogen: objects the entities never declared', function () {
   this.timeout(180_000);
   const db = useTestDatabase();
   const h = useAutogenHarness(db);
+  // the catalog's definitions as written, safe-ddl off (test/safe-ddl covers the lock-safe forms)
+  const plain = useAutogenHarness(db, { safeDdl: false });
 
-  async function seed(): Promise<void> {
-    await h.reset();
-    await h.generate([U1User], 'init');
-    await h.upgrade();
+  async function seed(harness = h): Promise<void> {
+    await harness.reset();
+    await harness.generate([U1User], 'init');
+    await harness.upgrade();
     for (const statement of HAND_MADE) await sql(db.url, statement);
     await sql(db.url, `insert into "user" (name, role) values ('ann', 'admin'), ('bob', 'user'), ('xy', 'user')`);
   }
 
   it('drops them with a safety note each, and down re-creates them from the catalog (up/down/up with rows, then converges)', async () => {
-    await seed();
-    const before = await h.fingerprint();
-    const { result, text } = await h.generate([U1User], 'drop hand-made');
+    await seed(plain);
+    const before = await plain.fingerprint();
+    const { result, text } = await plain.generate([U1User], 'drop hand-made');
     expect(result.notes.map((n) => n.code)).to.deep.equal([
       'DROP_UNDECLARED_INDEX',
       'DROP_UNDECLARED_INDEX',
@@ -69,15 +71,15 @@ describe('autogen: objects the entities never declared', function () {
     expect(result.downSql).to.include('CREATE INDEX user_name_hash ON public."user" USING hash (name);');
     expect(result.downSql).to.include(`alter table "user" add constraint "user_name_role_key" UNIQUE (name, role) DEFERRABLE INITIALLY DEFERRED;`);
 
-    await h.upgrade();
-    expect((await h.diff([U1User])).empty, 'converges after the drop').to.equal(true);
-    await h.downgrade('-1');
-    expect(await h.fingerprint(), 'down restores every object exactly').to.deep.equal(before);
+    await plain.upgrade();
+    expect((await plain.diff([U1User])).empty, 'converges after the drop').to.equal(true);
+    await plain.downgrade('-1');
+    expect(await plain.fingerprint(), 'down restores every object exactly').to.deep.equal(before);
     expect(await sql(db.url, `select count(*)::int as n from "user"`)).to.deep.equal([{ n: 3 }]);
     const invalid = await sql(db.url, `select convalidated from pg_constraint where conname = 'user_id_positive'`);
     expect(invalid).to.deep.equal([{ convalidated: false }]);
-    await h.upgrade();
-    expect((await h.diff([U1User])).empty, 'converges after up/down/up').to.equal(true);
+    await plain.upgrade();
+    expect((await plain.diff([U1User])).empty, 'converges after up/down/up').to.equal(true);
   });
 
   it('ignore and include leave them out: nothing to drop, nothing to note', async () => {
