@@ -1,6 +1,8 @@
 import type { Operation, TableRef } from '../autogen/operation';
 import type { RenderedOperation } from '../autogen/render-code';
 import { sqlIdentifier, sqlQualifiedName, sqlString } from '../script/sql-quote';
+import { tsTemplateLiteral } from '../script/ts-source';
+import { SqlParseError } from '../sqlparse/errors';
 import { analyzeStatement } from '../sqlparse/analyze-statement';
 import { parseSql } from '../sqlparse/parse-sql';
 import { addsNotValidConstraint, concurrentIndexBuild, notValidConstraint } from '../sqlparse/statement-rewrite';
@@ -44,7 +46,7 @@ export async function lockSafeSteps(items: readonly RenderedOperation[], operati
   const rewritten: { item: RenderedOperation; safe: boolean }[] = [];
   for (const item of items) {
     const existing = !created.has(tableKeyOf(item.operation) ?? '');
-    const safe = existing ? await safeForm(item) : undefined;
+    const safe = existing ? await safeFormOrPlain(item) : undefined;
     if (safe !== undefined) rewritten.push({ item: safe, safe: true });
     else {
       const note = existing ? await rewriteNote(item.operation) : undefined;
@@ -70,6 +72,20 @@ export async function lockSafeSteps(items: readonly RenderedOperation[], operati
   const first = rewritten.filter((r) => r.safe && !dependsOnPlain(r.item.operation)).map((r) => r.item);
   const rest = rewritten.filter((r) => !(r.safe && !dependsOnPlain(r.item.operation))).map((r) => r.item);
   return [...first, ...rest];
+}
+
+/**
+ * The safe form, or `undefined` (the plain statements stay) when PostgreSQL's parser refuses what MikroORM
+ * rendered: such a statement (a name holding a dot, split by MikroORM 6.6.16) is broken either way, and
+ * autogenerate writes it as MikroORM gave it, as with safe-ddl off.
+ */
+async function safeFormOrPlain(item: RenderedOperation): Promise<RenderedOperation | undefined> {
+  try {
+    return await safeForm(item);
+  } catch (error) {
+    if (error instanceof SqlParseError) return undefined;
+    throw error;
+  }
 }
 
 async function safeForm(item: RenderedOperation): Promise<RenderedOperation | undefined> {
@@ -184,16 +200,11 @@ function withCode(item: RenderedOperation, statements: readonly string[], lines:
 }
 
 function add(sql: string): string {
-  return `this.addSql(${templateLiteral(sql)});`;
+  return `this.addSql(${tsTemplateLiteral(sql)});`;
 }
 
 function outside(statements: readonly string[]): string[] {
   return ['await this.outsideTransaction(() => {', ...statements.map((s) => `  ${add(s)}`), '});'];
-}
-
-/** A JS template literal whose value is exactly `text`. */
-function templateLiteral(text: string): string {
-  return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
 }
 
 /** Drops index `name` of `table`'s schema when it is INVALID (what an interrupted concurrent build leaves). */
