@@ -60,7 +60,11 @@ export async function lockSafeSteps(items: readonly RenderedOperation[], operati
     const key = tableKeyOf(r.item.operation);
     if (key !== undefined) touched.add(key);
   }
+  // a plain step on no table (an enum value added, a type or schema created) may be what a safe step
+  // uses (a partial index on the new value): then every safe step waits for the plain steps
+  const untabledPlain = rewritten.some((r) => !r.safe && tableKeyOf(r.item.operation) === undefined);
   const dependsOnPlain = (op: Operation): boolean => {
+    if (untabledPlain) return true;
     const key = tableKeyOf(op);
     if (key !== undefined && touched.has(key)) return true;
     if (op.kind === 'addForeignKey') {

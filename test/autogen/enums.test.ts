@@ -147,7 +147,8 @@ class G1User {
 describe('autogen: enum types', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
-  const h = useAutogenHarness(db);
+  // the enum planner's own statements, safe-ddl off (test/safe-ddl covers the lock-safe forms)
+  const h = useAutogenHarness(db, { safeDdl: false });
 
   it('adds values in place, committed before a default that uses one; down removes them in one guarded rebuild', async () => {
     const { result, text } = await h.roundTrip([A1User], [A2User]);

@@ -57,7 +57,9 @@ export class EnumLab {
   readonly h: AutogenHarness;
 
   constructor(readonly url: string) {
-    this.h = new AutogenHarness(url);
+    // the enum planner's own statements, safe-ddl off (test/safe-ddl covers the lock-safe forms; with it a
+    // replaced check is validated outside the revision's transaction, docs/safe-ddl.md)
+    this.h = new AutogenHarness(url, { autogen: { safeDdl: false } });
   }
 
   dispose(): void {
