@@ -54,9 +54,14 @@ describe('adopt: switching from MikroORM’s migrator (.js migrations, custom ta
     const handWritten = (name: string, body: string) => {
       const stamp = timestampAfter(files().at(-1)?.slice(7, 21));
       writeFileSync(project.path('db/migrations', `legacy_${stamp}_${name}.js`), jsMigration(`Migration${stamp}`, body));
+      return stamp;
+    };
+    // the next migration:create names its file by the clock: wait until the clock is past the hand-made stamp
+    const pastStamp = async (stamp: string) => {
+      while (new Date().toISOString().replace(/\D/g, '').slice(0, 14) <= stamp) await new Promise((r) => setTimeout(r, 200));
     };
     await create(0, 'authors');
-    handWritten(
+    const vacuum = handWritten(
       'vacuum',
       [
         '  isTransactional() { return false; }',
@@ -64,6 +69,7 @@ describe('adopt: switching from MikroORM’s migrator (.js migrations, custom ta
         '  async down() { this.addSql(\'analyze "author";\'); }',
       ].join('\n'),
     );
+    await pastStamp(vacuum);
     await create(1, 'books');
     handWritten(
       'seed',
