@@ -1,3 +1,5 @@
+import { checkConnectionUrl, type CheckedUrl } from '../runtime/connection';
+import { InvalidConnectionError } from '../runtime/errors';
 import { InvalidDatabaseUrlError } from './errors';
 
 /** A checked PostgreSQL connection URL, taken apart. Plain, frozen data. */
@@ -18,18 +20,19 @@ export interface DatabaseUrl {
   readonly address: string;
 }
 
-const EXPECTED = 'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE';
 const MAX_IDENTIFIER_BYTES = 63;
 
 /**
- * Checks that `text` is a PostgreSQL URL and takes it apart.
+ * Checks that `text` is a PostgreSQL URL and takes it apart, with the runtime's parser
+ * ({@link checkConnectionUrl}: the one parser of the package), and that its database name fits
+ * PostgreSQL's 63-byte identifiers.
  *
  * Accepts `postgres://` and `postgresql://`, percent-encoded user, password and database names,
  * IPv6 hosts in brackets and a Unix socket directory as `?host=/run/postgresql`.
  *
  * @param text the URL, e.g. the value of `DATABASE_URL`
  * @param source what to call the value in error messages (default `DATABASE_URL`)
- * @throws {InvalidDatabaseUrlError} naming `source`, the value (password hidden) and what is wrong with it
+ * @throws {InvalidDatabaseUrlError} naming `source` and what is wrong with it; never the value, which may hold a password
  * @example
  * ```ts
  * import { parseDatabaseUrl } from 'mikro-orm-alembic';
@@ -39,64 +42,19 @@ const MAX_IDENTIFIER_BYTES = 63;
  */
 export function parseDatabaseUrl(text: string, source = 'DATABASE_URL'): DatabaseUrl {
   const value = text.trim();
-  const fail = (what: string): never => {
-    throw new InvalidDatabaseUrlError(source, `${source} ${what} (${EXPECTED}); got "${redactUrl(value)}".`);
-  };
-  if (value === '') {
-    return fail('is empty');
-  }
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value)?.[1];
-  if (scheme === undefined || !value.startsWith(`${scheme}://`)) {
-    return fail('is not a URL');
-  }
-  if (scheme.toLowerCase() !== 'postgres' && scheme.toLowerCase() !== 'postgresql') {
-    return fail(`is not a PostgreSQL URL: its scheme is "${scheme}:", not "postgres:" or "postgresql:"`);
-  }
-  const rawPort = /^[^:]+:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/.exec(value)?.[1];
-  if (rawPort !== undefined && rawPort !== '' && !/^\d{1,5}$/.test(rawPort)) {
-    return fail(`has a port "${rawPort}" that is not a number`);
-  }
-  if (rawPort !== undefined && rawPort !== '' && (Number(rawPort) < 1 || Number(rawPort) > 65535)) {
-    return fail(`has a port ${rawPort} outside 1..65535`);
-  }
-  // `postgres://user@/db?host=/run/postgresql` (empty host, socket in the query) is valid for libpq and pg but not
-  // for the WHATWG parser: parse it with a placeholder host.
-  const emptyHost = /^[^:]+:\/\/(?:[^@/?#]*@)?(?=[/?#]|$)/.exec(value);
-  const placeholder = 'socket.invalid';
-  let url: URL;
+  let checked: CheckedUrl;
   try {
-    url = new URL(emptyHost ? `${emptyHost[0]}${placeholder}${value.slice(emptyHost[0].length)}` : value);
-  } catch {
-    return fail('cannot be parsed as a URL');
+    checked = checkConnectionUrl(value, source);
+  } catch (error) {
+    if (error instanceof InvalidConnectionError) throw new InvalidDatabaseUrlError(source, error.message);
+    throw error;
   }
-  const decode = (part: string, what: string): string | undefined => {
-    if (part === '') return undefined;
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      return fail(`has a badly percent-encoded ${what}`);
-    }
-  };
-  const socketDir = url.searchParams.get('host') ?? undefined;
-  const hostname = emptyHost ? undefined : decode(url.hostname, 'host');
-  const host = hostname?.replace(/^\[(.*)\]$/, '$1') ?? socketDir;
-  if (host === undefined || host === '') {
-    return fail('has no host');
-  }
-  const port = url.port === '' ? 5432 : Number(url.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return fail(`has a port ${url.port} outside 1..65535`);
-  }
-  const path = url.pathname.replace(/^\//, '');
-  if (path.includes('/')) {
-    return fail(`has a path "/${path}" with more than one segment; the path is the database name`);
-  }
-  const database = decode(path, 'database name');
+  const { user, password, database } = checked;
+  const host = checked.host as string; // checkConnectionUrl refuses a URL without one
   if (database !== undefined && Buffer.byteLength(database) > MAX_IDENTIFIER_BYTES) {
-    return fail(`names a database longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+    throw new InvalidDatabaseUrlError(source, `${source} names a database longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL's limit for a name)`);
   }
-  const user = decode(url.username, 'user name');
-  const password = decode(url.password, 'password');
+  const port = checked.port ?? 5432;
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return Object.freeze({ href: value, host, port, user, password, database, address });
 }

@@ -159,24 +159,38 @@ export function connectionFailure(resolved: ResolvedConnection, error: unknown):
   return new ConnectionFailedError(resolved.target, safe, ssl);
 }
 
-/** A checked URL: its parts, its SSL parameters, and the URL without them. */
-interface CheckedUrl {
+/** A checked URL: its parts (percent-decoded), its SSL parameters, and the URL without them. */
+export interface CheckedUrl {
+  /** Host name, IP address (IPv6 without brackets) or Unix socket directory. */
   readonly host?: string;
+  /** The port, when the URL names one. */
   readonly port?: number;
   readonly user?: string;
+  /** The password, when the URL has one: never print it. */
+  readonly password?: string;
   readonly database?: string;
   readonly ssl: SslParameters;
   /** libpq's `connect_timeout` (seconds) from the query, which pg's JavaScript client ignores. */
   readonly connectTimeout?: string;
+  /** The URL without its SSL query parameters (pg would otherwise read them its own way). */
   readonly withoutSsl: string;
+  /** Every form in which the password appears in the URL (raw and decoded), for redaction. */
   readonly secrets: readonly string[];
 }
 
 /**
  * Checks that `text` is a `postgres://` or `postgresql://` URL pg reads as meant (pg itself reads
- * `postgres//user:pw@host/db` as database `postgres//user:pw@host/db` on host `base`).
+ * `postgres//user:pw@host/db` as database `postgres//user:pw@host/db` on host `base`), and takes it
+ * apart. The one URL parser of the package: the connection resolution and the test harness use it.
  *
  * @throws {InvalidConnectionError} naming `source` and what is wrong, never the value
+ * @example
+ * ```ts
+ * import { checkConnectionUrl } from 'mikro-orm-alembic';
+ *
+ * const url = checkConnectionUrl('postgres://app:pw@db:6543/app?sslmode=require', '--url');
+ * console.log(url.host, url.port, url.database, url.ssl.sslmode); // db 6543 app require
+ * ```
  */
 export function checkConnectionUrl(text: string, source: string): CheckedUrl {
   const value = text.trim();
@@ -198,6 +212,7 @@ export function checkConnectionUrl(text: string, source: string): CheckedUrl {
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
   const rawPort = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort)?.[1];
   if (rawPort !== undefined && rawPort !== '' && !/^\d{1,5}$/.test(rawPort)) return fail('has a port that is not a number (or a user or password with an unencoded @ : / ? #)');
+  if (rawPort !== undefined && rawPort !== '' && (Number(rawPort) < 1 || Number(rawPort) > 65535)) return fail('has a port outside 1..65535');
   let url: URL;
   try {
     url = new URL(emptyHost ? `${emptyHost[0]}placeholder.invalid${value.slice(emptyHost[0].length)}` : value);
@@ -212,8 +227,8 @@ export function checkConnectionUrl(text: string, source: string): CheckedUrl {
       return fail(`has a badly percent-encoded ${what}`);
     }
   };
-  const secrets: string[] = [];
-  if (url.password !== '') secrets.push(url.password, decode(url.password, 'password') as string);
+  const password = decode(url.password, 'password');
+  const secrets: string[] = password === undefined ? [] : [url.password, password];
   const port = url.port === '' ? undefined : Number(url.port);
   if (port !== undefined && (port < 1 || port > 65535)) return fail('has a port outside 1..65535');
   const path = url.pathname.replace(/^\//, '');
@@ -240,7 +255,7 @@ export function checkConnectionUrl(text: string, source: string): CheckedUrl {
     withoutSsl = `${value.slice(0, query)}${kept.length > 0 ? `?${kept.join('&')}` : ''}`;
   }
   const connectTimeout = url.searchParams.get('connect_timeout') ?? undefined;
-  return { host, port, user, database, ssl, connectTimeout, withoutSsl, secrets };
+  return { host, port, user, password, database, ssl, connectTimeout, withoutSsl, secrets };
 }
 
 /** libpq's TLS behaviour for `sslmode`, as Node `tls` options. */

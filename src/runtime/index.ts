@@ -46,7 +46,9 @@ export {
 export { OfflineChannel } from './offline-channel';
 export { renderOfflineSql, type OfflineSqlOptions } from './offline-sql';
 export {
+  checkConnectionUrl,
   resolveConnection,
+  type CheckedUrl,
   type ConnectionOptions,
   type ConnectionSettings,
   type ResolvedConnection,

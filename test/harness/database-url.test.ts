@@ -36,9 +36,9 @@ describe('harness: database URLs', () => {
   const bad: Array<[string, RegExp]> = [
     ['', /DATABASE_URL is empty/],
     ['localhost:5432/app', /DATABASE_URL is not a URL/],
-    ['mysql://root:pw@localhost/app', /not a PostgreSQL URL: its scheme is "mysql:"/],
-    ['postgres://u@127.0.0.1:abc/app', /port "abc" that is not a number/],
-    ['postgres://u@127.0.0.1:70000/app', /port 70000 outside 1\.\.65535/],
+    ['mysql://root:pw@localhost/app', /not a PostgreSQL URL: its scheme is not postgres: or postgresql:/],
+    ['postgres://u@127.0.0.1:abc/app', /has a port that is not a number/],
+    ['postgres://u@127.0.0.1:70000/app', /has a port outside 1\.\.65535/],
     ['postgres://u@127.0.0.1:5432/a/b', /more than one segment/],
     ['postgres://u@127.0.0.1:5432/%E0%A4%A', /badly percent-encoded database name/],
     ['postgres:///app', /has no host/],
@@ -50,7 +50,7 @@ describe('harness: database URLs', () => {
       expect(error.code).to.equal('INVALID_DATABASE_URL');
       expect(error.source).to.equal('DATABASE_URL');
       expect(error.message).to.match(reason);
-      expect(error.message).to.include('expected postgres://');
+      expect(error.message).to.include(reason.source.includes('longer') ? 'limit' : 'expected postgres://');
     });
   }
 
@@ -58,7 +58,7 @@ describe('harness: database URLs', () => {
     const error = parseError('mysql://root:hunter2@localhost/app', 'TEST_URL');
     expect(error.message).to.match(/^TEST_URL /);
     expect(error.message).not.to.include('hunter2');
-    expect(error.message).to.include('root:***@');
+    expect(error.message).to.include('the value is not shown');
   });
 
   it('redacts passwords for display, also in text that is not a valid URL', () => {
