@@ -10,8 +10,8 @@ export const DATABASE_URL_HINT =
 /**
  * `DATABASE_URL` (or another URL handed to the harness) is not a usable PostgreSQL URL.
  *
- * The message names the source (e.g. `DATABASE_URL`), shows the value with its password hidden,
- * and says what part is wrong.
+ * The message names the source (e.g. `DATABASE_URL`) and what part is wrong; it never shows the value,
+ * which may hold a password.
  *
  * @example
  * ```ts
