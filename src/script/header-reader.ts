@@ -22,6 +22,11 @@ export interface RevisionHeader {
   readonly dependsOn: readonly string[];
   /** The `transactional` field (default `true`). */
   readonly transactional: boolean;
+  /**
+   * The `replaces` field (default `[]`): the ids of the revisions a squashed revision stands for,
+   * parents first (see docs/squash.md).
+   */
+  readonly replaces: readonly string[];
   /** The header comment's text before its `Revision ID:` line (`''` without a header). */
   readonly message: string;
   /** The header's `Create Date:` text, as written, or `null`. */
@@ -40,6 +45,8 @@ export interface RevisionHeader {
  * - `branchLabels`, `dependsOn` (optional, default `[]`): an array of strings (a single string or
  *   `null` is accepted too).
  * - `transactional` (optional, default `true`): `true` or `false`.
+ * - `replaces` (optional, default `[]`): an array of id strings, the revisions a squashed revision
+ *   stands for.
  *
  * Each may carry the modifiers `static`, `readonly`, `override`, `public` and a type annotation
  * (`downRevision: string | null = null`), and end with `as const`. Strings may use `'`, `"` or
@@ -100,7 +107,7 @@ interface FieldValue {
   readonly at: number;
 }
 
-const FIELDS = new Set(['revision', 'downRevision', 'branchLabels', 'dependsOn', 'transactional']);
+const FIELDS = new Set(['revision', 'downRevision', 'branchLabels', 'dependsOn', 'transactional', 'replaces']);
 const MODIFIERS = new Set(['static', 'readonly', 'override', 'public']);
 const UNSUPPORTED_MODIFIERS = new Set(['private', 'protected', 'declare', 'abstract', 'accessor']);
 /** After these words a `/` starts a regular expression, not a division. */
@@ -115,7 +122,9 @@ const EXPECTED: Record<string, string> = {
   branchLabels: 'an array of strings',
   dependsOn: 'an array of strings',
   transactional: 'true or false',
+  replaces: 'an array of id strings',
 };
+const NO_IDS: readonly string[] = Object.freeze([]);
 const HEADER_KEY = /^(Revision ID|Revises|Create Date)\s*:\s*(.*)$/;
 
 // Structural skipping (method bodies, object literals): jump to the next character that matters.
@@ -190,6 +199,8 @@ class HeaderReader {
       if (typeof transactionalField.value !== 'boolean') this.notALiteral('transactional', transactionalField.at);
       transactional = transactionalField.value;
     }
+    const replacesField = this.fields.get('replaces');
+    const replaces = replacesField ? this.idList('replaces', replacesField) : [];
 
     const header = this.header ? this.readHeaderComment(this.header.start, this.header.end) : null;
     if (header?.revisionId && header.revisionId.value !== id) {
@@ -213,6 +224,7 @@ class HeaderReader {
       branchLabels: Object.freeze(branchLabels.map(detach)),
       dependsOn: Object.freeze(dependsOn.map(detach)),
       transactional,
+      replaces: replaces.length === 0 ? NO_IDS : Object.freeze(replaces.map(detach)),
       message: detach(header?.message ?? ''),
       createDate: header?.createDate ? detach(header.createDate) : null,
     });

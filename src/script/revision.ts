@@ -80,6 +80,8 @@ export abstract class Revision {
   readonly dependsOn: readonly string[] = [];
   /** `false` to run every statement of this revision outside a transaction. */
   readonly transactional: boolean = true;
+  /** A squashed revision: the ids of the revisions it stands for, parents first (docs/squash.md). */
+  readonly replaces: readonly string[] = [];
   /**
    * Lint findings this revision accepts, by code, each with the reason (docs/lint.md):
    * `override readonly acknowledge = { RENAME_COLUMN: 'no deployed code reads "name" since v2.3' };`

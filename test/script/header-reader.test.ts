@@ -49,6 +49,7 @@ describe('script/header-reader', () => {
         branchLabels: [],
         dependsOn: [],
         transactional: true,
+        replaces: [],
         message: 'Add user role',
         createDate: '2026-11-25 13:45:00.123Z',
       });
@@ -115,6 +116,13 @@ describe('script/header-reader', () => {
 
     it('reads transactional = false', () => {
       expect(read(inClass("revision = 'a';", 'downRevision = null;', 'transactional = false;')).transactional).to.equal(false);
+    });
+
+    it('reads replaces (a squashed revision), default []', () => {
+      expect(read(inClass("revision = 'a';", 'downRevision = null;', "replaces = ['b1', 'c2'] as const;")).replaces).to.deep.equal(['b1', 'c2']);
+      expect(read(inClass("revision = 'a';", 'downRevision = null;')).replaces).to.deep.equal([]);
+      const err = thrown(() => read(inClass("revision = 'a';", 'downRevision = null;', "replaces = ['b-1'];")));
+      expect(err.message).to.match(/:4: replaces: revision id "b-1" is invalid/);
     });
 
     it('works without semicolons', () => {
@@ -282,6 +290,7 @@ describe('script/header-reader', () => {
         ['transactional = !0;', 'transactional'],
         ["transactional = 'no';", 'transactional'],
         ['revision = null;', 'revision'],
+        ['replaces = ids;', 'replaces'],
       ];
       for (const [line, field] of cases) {
         const members = ["  revision = 'a1';", '  downRevision = null;', `  ${line}`];

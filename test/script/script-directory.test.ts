@@ -74,6 +74,7 @@ describe('script/script-directory', () => {
         branchLabels: [],
         dependsOn: ['billing'],
         transactional: true,
+        replaces: [],
         message: 'First one',
         createDate: '2026-01-02 03:04:05.678Z',
         path: join(dir, 'a_first.ts'),
