@@ -16,3 +16,4 @@ export * from './mikro';
 export * from './adopt';
 export * from './sqlparse';
 export * from './lint';
+export * from './fanout';

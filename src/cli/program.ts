@@ -66,6 +66,19 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
   };
   const jsonOption = () => new Option('--json', 'print JSON');
   const verbose = () => new Option('-v, --verbose', 'show every field of each revision');
+  /** The fan-out options (docs/fanout.md): many databases or tenant schemas in one command. */
+  const fanoutOptions = (command: Command, extra: { json?: boolean; outDir?: boolean } = {}): Command => {
+    command
+      .option('--targets <file>', 'fan out: the targets, one URL per line or JSON [{ name, url, schema }]')
+      .option('--target-url <url>', 'fan out: a target database (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--tenants-query <sql>', 'fan out: a query on the database returning tenant schema names (one target each)')
+      .option('--tenants', 'fan out: the targets of alembic({ tenants }) in the MikroORM config')
+      .option('--concurrency <n>', 'fan out: targets run at once (default 4)')
+      .option('--fail-fast', 'fan out: start no further target after one failed');
+    if (extra.json) command.addOption(jsonOption());
+    if (extra.outDir) command.option('--out-dir <dir>', 'fan out with --sql: one script per target into this folder');
+    return command;
+  };
 
   program
     .command('init')
@@ -120,6 +133,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
         .description('revert revisions down to a target')
         .argument('<target>', '-N, <rev>, base, <label>@-N, ...; with --sql: from:to');
     }
+    fanoutOptions(command, { json: true, outDir: true });
     return command
       .option('--sql', 'print the SQL script instead of running it (offline: no database)')
       .option('--transaction <mode>', 'per-revision (default): a transaction per revision; all: one for the whole run')
@@ -145,8 +159,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       ),
     );
 
-  program
-    .command('current')
+  fanoutOptions(program.command('current'))
     .description("the database's current revisions")
     .addOption(jsonOption())
     .addOption(new Option('-v, --verbose', 'also list every applied revision'))
@@ -205,8 +218,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       ),
     );
 
-  program
-    .command('stamp')
+  fanoutOptions(program.command('stamp'), { json: true })
     .description('record target(s) as applied without running anything')
     .argument('<targets...>', 'head, heads, <rev>, base, ...')
     .option('--purge', 'delete every row of the version table first')
@@ -224,8 +236,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       verb((ctx, revs: string[]) => (require('./verbs/accept-edits') as typeof import('./verbs/accept-edits')).acceptEditsVerb(ctx, revs)),
     );
 
-  program
-    .command('check')
+  fanoutOptions(program.command('check'))
     .description('graph health for CI: every file readable and its module loadable, no broken link, one head, the lock lint clean (exit 1 otherwise)')
     .option('--headers-only', 'fast: read the file headers only, do not load (compile) the revision modules (no lint)')
     .option('--no-lint', 'leave out the lock lint')

@@ -1,5 +1,6 @@
 import type { EnumRenames } from '../autogen/enum-planner';
 import type { SchemaFilterOptions } from '../autogen/schema-filter';
+import type { TenantsOption } from '../fanout/target-sources';
 import type { TransactionMode } from '../runtime/revision-runner';
 import type { VersionTableOptions } from '../runtime/version-table';
 
@@ -103,6 +104,20 @@ export interface AlembicOptions {
    * `knex_migrations_lock` and the version table, unless an entity declares a table of that name.
    */
   readonly bookkeepingTables?: readonly string[];
+  /**
+   * The targets of `npx mikro-orm-alembic upgrade head --tenants` (and `downgrade`, `current`, `check`,
+   * `stamp`): a function returning tenant schema names (schemas on the config's database) or
+   * `{ name?, url?, schema? }` (another database, or a schema in one). Each target has its own version
+   * table and migration lock; the fan-out runs them in parallel (`--concurrency`). See docs/fanout.md.
+   *
+   * @example
+   * ```ts
+   * alembic({
+   *   tenants: async () => (await listTenants()).map((t) => `tenant_${t.id}`),
+   * });
+   * ```
+   */
+  readonly tenants?: TenantsOption;
 }
 
 /**

@@ -6,9 +6,10 @@ import { CheckFailedError, RevisionModulesFailedError, type FailedRevisionModule
 import { RevisionFormat } from '../revision-format';
 import { ensureTsLoader } from '../ts-loader';
 import { openProject, type VerbContext } from '../verb-context';
+import { fanout, refuseFanoutOnly, wantsFanout, type FanoutVerbOptions } from './fanout';
 
 /** Options of `check`. */
-export interface CheckOptions {
+export interface CheckOptions extends FanoutVerbOptions {
   readonly json?: boolean;
   /** Read the files' headers only (fast): do not load (compile) the revision modules (and do not lint). */
   readonly headersOnly?: boolean;
@@ -32,6 +33,9 @@ export interface CheckOptions {
  * ```
  */
 export async function check(ctx: VerbContext, options: CheckOptions): Promise<void> {
+  // with targets: every target's database at the graph's heads (exit 1 naming those behind)
+  if (wantsFanout(options)) return fanout(ctx, { kind: 'check' }, options, {});
+  refuseFanoutOnly(options, 'check', true);
   const project = await openProject(ctx, 'graph');
   const graph = project.graph;
   const heads = graph.heads;

@@ -1,8 +1,9 @@
 import { RevisionFormat } from '../revision-format';
 import { openProject, type VerbContext } from '../verb-context';
+import { fanout, refuseFanoutOnly, wantsFanout, type FanoutVerbOptions } from './fanout';
 
 /** Options of `current`. */
-export interface CurrentOptions {
+export interface CurrentOptions extends FanoutVerbOptions {
   readonly json?: boolean;
   /** Also list every applied revision with when it was applied and how long it took. */
   readonly verbose?: boolean;
@@ -19,6 +20,8 @@ export interface CurrentOptions {
  * ```
  */
 export async function current(ctx: VerbContext, options: CurrentOptions): Promise<void> {
+  if (wantsFanout(options)) return fanout(ctx, { kind: 'current' }, options, {});
+  refuseFanoutOnly(options, 'current', true);
   const project = await openProject(ctx, 'database');
   const runtime = project.runtime({ log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) } });
   const state = await runtime.current();

@@ -6,9 +6,10 @@ import { RevisionFormat } from '../revision-format';
 import { namedTarget } from '../revision-names';
 import { checkTargetSyntax, parseSqlRange } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
+import { fanout, fanoutOfflineSql, refuseFanoutOnly, wantsFanout, type FanoutVerbOptions } from './fanout';
 
 /** Options of `upgrade` and `downgrade`. */
-export interface MigrateOptions {
+export interface MigrateOptions extends FanoutVerbOptions {
   /** Offline: print the SQL script instead of running it (the target may be a range `from:to`). */
   readonly sql?: boolean;
   /** `all`: one transaction for the whole run; `per-revision` (default): one per revision. */
@@ -35,6 +36,13 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   const verb = direction === 'up' ? 'upgrade' : 'downgrade';
   const transactionMode = parseTransactionMode(options.transaction);
   const lockTimeoutMs = parseLockTimeout(options.lockTimeout);
+  if (wantsFanout(options)) {
+    if (options.explain) throw new CliUsageError('--explain previews one database: leave out the fan-out options');
+    if (options.sql) return fanoutOfflineSql(ctx, direction, parseSqlRange(target, verb), options, { transactionMode });
+    checkTargetSyntax(target, `${verb} target`);
+    return fanout(ctx, { kind: direction === 'up' ? 'upgrade' : 'downgrade', target }, options, { transactionMode, lockTimeoutMs });
+  }
+  refuseFanoutOnly(options, verb, false);
   if (options.sql) {
     const range = parseSqlRange(target, verb);
     const project = await openProject(ctx, 'offline');

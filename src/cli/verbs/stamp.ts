@@ -2,9 +2,10 @@ import { lockWaitNote } from '../lock-wait';
 import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
+import { fanout, refuseFanoutOnly, wantsFanout, type FanoutVerbOptions } from './fanout';
 
 /** Options of `stamp`. */
-export interface StampOptions {
+export interface StampOptions extends FanoutVerbOptions {
   /** Delete every row of the version table first (also rows of revisions whose file is gone). */
   readonly purge?: boolean;
 }
@@ -21,6 +22,8 @@ export interface StampOptions {
  */
 export async function stamp(ctx: VerbContext, targets: readonly string[], options: StampOptions): Promise<void> {
   for (const target of targets) checkTargetSyntax(target, 'stamp target');
+  if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, {});
+  refuseFanoutOnly(options, 'stamp', false);
   const project = await openProject(ctx, 'database');
   const runtime = project.runtime({
     log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
