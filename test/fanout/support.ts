@@ -12,8 +12,8 @@ export const ALL = [R1, R2, R3];
 
 /**
  * A project whose revisions count their runs in `fanout_runs` (created by the first revision, so a second
- * run of it fails on `create table`); the second sleeps `sleepMs`; the third fails where `fail_marker` is
- * visible on the search path.
+ * run of it fails on `create table`); the second sleeps `sleepMs` (and 3 s where `slow_marker` is visible);
+ * the third fails where `fail_marker` is visible on the search path.
  */
 export function fanoutProject(options: { sleepMs?: number } = {}): TestProject {
   const project = new TestProject({ packageJson: { 'mikro-orm-alembic': { path: 'migrations' } } });
@@ -22,7 +22,9 @@ export function fanoutProject(options: { sleepMs?: number } = {}): TestProject {
     `migrations/${R1}_runs.js`,
     jsRevision({ id: R1, down: null, message: 'runs', up: `this.addSql('create table fanout_runs (revision text not null, ran_at timestamptz not null)'); ${count(R1)}`, down_: "this.addSql('drop table fanout_runs');" }),
   );
-  const sleep = options.sleepMs ? `this.addSql('select pg_sleep(${options.sleepMs / 1000})');` : '';
+  // slow where a slow_marker table is visible (a test can hold one target's lock as long as it needs)
+  const slow = "this.addSql(\"do $$ begin if to_regclass('slow_marker') is not null then perform pg_sleep(3); end if; end $$\");";
+  const sleep = `${slow} ${options.sleepMs ? `this.addSql('select pg_sleep(${options.sleepMs / 1000})');` : ''}`;
   project.write(
     `migrations/${R2}_widget.js`,
     jsRevision({ id: R2, down: R1, message: 'widget', up: `${sleep} this.addSql('create table widget (id int)'); ${count(R2)}`, down_: "this.addSql('drop table widget');" }),
