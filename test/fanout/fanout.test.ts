@@ -157,6 +157,37 @@ describe('fanout: many databases and tenant schemas', function () {
     await query(db.url, 'drop table tenant_00.fail_marker');
   });
 
+  it('--tenants takes the targets of alembic({ tenants }) in the MikroORM config: schemas on its database, or other databases', async () => {
+    const project = fanoutProject();
+    project.write(
+      'mikro-orm.config.js',
+      [
+        "const { defineConfig } = require('@mikro-orm/postgresql');",
+        `const other = ${JSON.stringify(urls[4])};`,
+        'module.exports = defineConfig({',
+        `  clientUrl: ${JSON.stringify(db.url)},`,
+        "  extensions: [{ [Symbol.for('mikro-orm-alembic.options')]: { tenants: async () => ['tenant_20', { schema: 'tenant_21', name: 'twenty-one' }, { name: 'shard-4', url: other }] } }],",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const r = await project.run(['upgrade', 'head', '--tenants', '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.targets.map((t) => [t.name, t.schema, t.status, t.to])).to.deep.equal([
+      ['tenant_20', 'tenant_20', 'ok', [R3]],
+      ['twenty-one', 'tenant_21', 'ok', [R3]],
+      ['shard-4', null, 'ok', [R3]],
+    ]);
+    expect(await applied(db.url, 'tenant_21')).to.deep.equal(ALL);
+    expect(await applied(urls[4])).to.deep.equal(ALL);
+    // without the option: a clear refusal
+    project.write('mikro-orm.config.js', `module.exports = require('@mikro-orm/postgresql').defineConfig({ clientUrl: ${JSON.stringify(db.url)} });\n`);
+    const none = await project.run(['current', '--tenants']);
+    expect(none.code).to.equal(2);
+    expect(none.stderr).to.contain('has no alembic({ tenants: async () => [...] })');
+  });
+
   it('--sql writes one script per target into --out-dir, or one script with a set search_path section per schema', async () => {
     const project = fanoutProject();
     const file = project.write('targets.json', JSON.stringify([{ name: 'main', url: urls[0] }, { url: urls[0], schema: 'tenant_03' }, { url: urls[1], schema: 'Odd "Tenant"' }]));
