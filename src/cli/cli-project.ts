@@ -24,6 +24,8 @@ export interface GlobalOptions {
   readonly path?: string;
   /** `--url <url>`: the database, instead of the config's connection. */
   readonly url?: string;
+  /** `--schema <name>`: schema-per-tenant, the schema database verbs migrate (version table, lock, `search_path`). */
+  readonly schema?: string;
 }
 
 /**
@@ -87,6 +89,8 @@ export class CliProject {
     readonly ormConfig: LoadedOrmConfig | null,
     readonly settings: ProjectSettings,
     readonly cwd: string,
+    /** `--schema`: the tenant schema database verbs work in, or `undefined`. */
+    readonly schema: string | undefined,
   ) {}
 
   /**
@@ -178,7 +182,7 @@ export class CliProject {
     // writing verbs read the folder they write to (the TypeScript sources), whatever is compiled
     const readTs = preferTs || options.writing === true;
     const folder = readTs ? (pathTs ?? path) : path;
-    return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config, settings, cwd);
+    return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config, settings, cwd, global.schema);
   }
 
   /** The revision files (read once, from the file text: nothing is imported). */
@@ -230,11 +234,13 @@ export class CliProject {
         return candidates.length === 1 ? candidates[0] : undefined;
       });
     }
+    const schema = this.schema;
     return new Runtime({
       connection: this.connection ?? '',
       graph,
       source,
       versionTable: this.options.versionTable,
+      ...(schema === undefined ? {} : { schema }),
       lockTimeoutMs: this.options.lockTimeoutMs,
       statementLockTimeoutMs: this.options.statementLockTimeoutMs,
       transactionMode: this.options.transactionMode,
@@ -251,9 +257,11 @@ export class CliProject {
     const config = this.ormConfig?.config;
     const migrations = (config?.get('migrations') ?? {}) as { tableName?: string };
     const table = this.options.versionTable;
-    const ours = `${table?.schema ?? 'public'}.${table?.name ?? 'mikro_orm_alembic_version'}`;
+    const ours = `${this.schema ?? table?.schema ?? 'public'}.${table?.name ?? 'mikro_orm_alembic_version'}`;
     if (migrations.tableName === ours || migrations.tableName === (table?.name ?? 'mikro_orm_alembic_version')) return undefined;
-    return mikroOrmHistory({ tableName: migrations.tableName, schema: (config?.get('schema') as string | undefined) ?? undefined, baseDir: this.cwd });
+    // in a tenant schema, MikroORM's history is that schema's own
+    const schema = this.schema ?? (config?.get('schema') as string | undefined) ?? undefined;
+    return mikroOrmHistory({ tableName: migrations.tableName, schema, baseDir: this.cwd });
   }
 
   /** The folder's revisions as the runtime loads them (`pg` and the runtime are not loaded before). */

@@ -12,6 +12,7 @@ interface ParsedGlobals {
   context?: string;
   path?: string;
   url?: string;
+  schema?: string;
   color?: boolean;
 }
 
@@ -38,6 +39,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .option('--context <name>', 'which config of a file that exports several (contextName)')
     .option('--path <folder>', 'the migrations folder (skips the MikroORM config for graph commands)')
     .option('--url <url>', 'the database, instead of the MikroORM config connection (postgres://...)')
+    .option('--schema <name>', 'schema-per-tenant: work in this schema (its own version table and lock; revisions run with search_path = it, public)')
     .option('--no-color', 'no colours (also NO_COLOR=1; colours are off when output is not a terminal)')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -59,7 +61,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     return async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const globals = command.optsWithGlobals<ParsedGlobals>();
-      const global: GlobalOptions = { config: globals.config, context: globals.context, path: globals.path, url: globals.url };
+      const global: GlobalOptions = { config: globals.config, context: globals.context, path: globals.path, url: globals.url, schema: globals.schema };
       const ctx: VerbContext = { global, output: out(globals.color), cwd };
       await run(ctx, ...(args.slice(0, -1) as A));
     };
@@ -138,6 +140,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       .option('--sql', 'print the SQL script instead of running it (offline: no database)')
       .option('--transaction <mode>', 'per-revision (default): a transaction per revision; all: one for the whole run')
       .option('--lock-timeout <ms>', 'how long to wait for the migration lock (default 60000)')
+      .option('--create-schema', 'with --schema: create the schema when it does not exist (default: refuse)')
       .option('--explain', 'run nothing: per statement of the plan, the lock, the relations, scan/rewrite and their size in the database')
       .action(
         verb((ctx, target: string, options: import('./verbs/migrate').MigrateOptions) =>
@@ -222,6 +225,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .description('record target(s) as applied without running anything')
     .argument('<targets...>', 'head, heads, <rev>, base, ...')
     .option('--purge', 'delete every row of the version table first')
+    .option('--create-schema', 'with --schema: create the schema when it does not exist (default: refuse)')
     .action(
       verb((ctx, targets: string[], options: import('./verbs/stamp').StampOptions) =>
         (require('./verbs/stamp') as typeof import('./verbs/stamp')).stamp(ctx, targets, options),

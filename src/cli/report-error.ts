@@ -13,7 +13,7 @@ export const EXIT = Object.freeze({
 });
 
 /** Graph codes that are about the target's syntax, not about the revisions. */
-const USAGE_CODES = new Set(['CLI_USAGE', 'INVALID_TARGET']);
+const USAGE_CODES = new Set(['CLI_USAGE', 'INVALID_TARGET', 'INVALID_SCHEMA_NAME']);
 
 const HINTS: Record<string, string> = {
   MULTIPLE_HEADS:
@@ -24,6 +24,7 @@ const HINTS: Record<string, string> = {
   AMBIGUOUS_PREFIX: 'type more characters of the id',
   SCRIPT_DIRECTORY_MISSING: 'create it with `mikro-orm-alembic init`, or point the bin at it with --path or package.json "mikro-orm-alembic": { "path": ... }',
   LOCK_TIMEOUT: 'another migration holds the lock: wait for it to finish, or raise --lock-timeout',
+  SCHEMA_NOT_FOUND: 'check the --schema name (it is used verbatim: case and spaces count), or add --create-schema to upgrade to create it',
   CONNECTION_FAILED: 'check clientUrl (or host, port, user, password, dbName) in the MikroORM config, or pass --url',
   INVALID_CONNECTION:
     'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, percent-encoding @ : / ? # % in the user and password ' +

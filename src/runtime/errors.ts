@@ -532,3 +532,50 @@ export function abbreviate(sql: string, max = 2000): string {
   const oneLine = sql.trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}… (${oneLine.length} chars)` : oneLine;
 }
+
+/**
+ * Schema-per-tenant: the schema to migrate does not exist in the database. Code `SCHEMA_NOT_FOUND`.
+ * Nothing was changed (no lock taken, no version table created). Create the schema first, or ask for
+ * it to be created (`createSchema: true`, `--create-schema`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await env.runtime(url, { schema: 'tenant_42' }).upgrade('head');
+ * } catch (e) {
+ *   if (e instanceof SchemaNotFoundError) console.error(`no schema ${e.schema}`);
+ * }
+ * ```
+ */
+export class SchemaNotFoundError extends AlembicError {
+  /** The schema, verbatim. */
+  readonly schema: string;
+
+  constructor(schema: string) {
+    super(
+      'SCHEMA_NOT_FOUND',
+      `The schema ${JSON.stringify(schema)} does not exist in this database; nothing was changed. ` +
+        'Create it first, or pass createSchema: true (--create-schema) to create it on upgrade',
+    );
+    this.schema = schema;
+  }
+}
+
+/**
+ * Schema-per-tenant: a schema name PostgreSQL cannot store as given (empty, a NUL character, longer
+ * than 63 bytes). Code `INVALID_SCHEMA_NAME`.
+ *
+ * @example
+ * ```ts
+ * new MigrationRuntime({ connection, graph, source, schema: '' }); // throws InvalidSchemaNameError
+ * ```
+ */
+export class InvalidSchemaNameError extends AlembicError {
+  /** The name as given. */
+  readonly schema: string;
+
+  constructor(schema: string, reason: string) {
+    super('INVALID_SCHEMA_NAME', `The schema name ${JSON.stringify(schema)} cannot be used: ${reason}`);
+    this.schema = schema;
+  }
+}

@@ -22,6 +22,8 @@ export {
   RevisionEditedError,
   RevisionFailedError,
   RevisionNotInSourceError,
+  InvalidSchemaNameError,
+  SchemaNotFoundError,
   VersionTableInvalidError,
   describeRecordedHistory,
   describeRelationLockHolders,
@@ -72,3 +74,4 @@ export {
 export { scriptDirectorySource, type ScriptDirectorySourceOptions } from './script-source';
 export { MigrationEnvironment, type EnvironmentOptions } from './migration-environment';
 export { ensureVersionTable, type SeedContext, type SeedResult, type VersionTableSeed } from './version-table-seed';
+export { TenantSchema, checkSchemaName } from './tenant-schema';

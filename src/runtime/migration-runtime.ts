@@ -9,6 +9,7 @@ import { runRevisions, type LockRetry, type RevisionTiming, type RunProgress, ty
 import type { RevisionSource } from './revision-source';
 import { stampRevisions, type StampResult } from './stamp';
 import { acceptEdits, type AcceptEditsResult } from './accept-edits';
+import { TenantSchema } from './tenant-schema';
 import { VersionTable, type AppliedRevision, type VersionTableOptions } from './version-table';
 import { ensureVersionTable, type VersionTableSeed } from './version-table-seed';
 
@@ -42,6 +43,17 @@ export interface MigrationRuntimeOptions extends RunProgress {
   readonly source: RevisionSource;
   /** The version table's schema and name. Default `public.mikro_orm_alembic_version`. */
   readonly versionTable?: VersionTableOptions;
+  /**
+   * Schema-per-tenant: the schema to migrate (verbatim: case, spaces and quotes kept). The version table
+   * lives in it (this replaces `versionTable.schema`; the table name is kept), so the migration lock is
+   * this schema's own: two schemas of one database upgrade side by side, the same schema never twice at
+   * once. Every revision runs with `search_path` = this schema, then `public`, so unqualified names
+   * (tables, enum types, indexes) are created in and looked up in the tenant schema. A schema that does
+   * not exist is refused (`SchemaNotFoundError`, code `SCHEMA_NOT_FOUND`) unless `createSchema` is set. See docs/tenants.md.
+   */
+  readonly schema?: string;
+  /** With `schema`: a writing command creates the schema when it does not exist, instead of refusing. Default `false`. */
+  readonly createSchema?: boolean;
   /** How long a writing command waits for the migration lock, in ms. Default 60 000; `Infinity` waits forever. */
   readonly lockTimeoutMs?: number;
   /**
@@ -145,6 +157,8 @@ export interface OfflineSqlRequest {
 export class MigrationRuntime {
   /** The version table this runtime records revisions in. */
   readonly versionTable: VersionTable;
+  /** The tenant schema this runtime migrates (`schema` option), or `undefined`. */
+  readonly schema: TenantSchema | undefined;
   private readonly options: MigrationRuntimeOptions;
 
   constructor(options: MigrationRuntimeOptions) {
@@ -161,7 +175,8 @@ export class MigrationRuntime {
       throw new TypeError(`statementLockRetryDelayMs must be a number of milliseconds from 0 to 600000, not ${String(delay)}`);
     }
     this.options = options;
-    this.versionTable = new VersionTable(options.versionTable);
+    this.schema = options.schema === undefined ? undefined : new TenantSchema(options.schema);
+    this.versionTable = new VersionTable(this.schema === undefined ? options.versionTable : { ...options.versionTable, schema: this.schema.name });
   }
 
   /**
@@ -290,6 +305,7 @@ export class MigrationRuntime {
       transactionMode: request.transactionMode ?? this.options.transactionMode,
       lock: request.lock,
       headsBefore: from,
+      searchPath: this.schema?.searchPathSql,
     });
   }
 
@@ -375,8 +391,17 @@ export class MigrationRuntime {
     return this.options.historySeed !== undefined && (await this.options.historySeed.detect(channel));
   }
 
+  /** A dedicated connection; in a tenant schema, checked to exist and with `search_path` set to it (one round trip). */
   private async connect(): Promise<PgChannel> {
-    return PgChannel.connect(this.options.connection, this.options.applicationName ?? DEFAULT_APPLICATION_NAME);
+    const channel = await PgChannel.connect(this.options.connection, this.options.applicationName ?? DEFAULT_APPLICATION_NAME);
+    if (this.schema === undefined) return channel;
+    try {
+      await this.schema.enter(channel, this.options.createSchema === true);
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
+    return channel;
   }
 
   private async readOnly<T>(fn: (channel: PgChannel) => Promise<T>): Promise<T> {

@@ -17,6 +17,8 @@ export interface OfflineSqlOptions {
   readonly lock?: boolean;
   /** Heads before the plan, for the header comment only. */
   readonly headsBefore?: readonly string[];
+  /** Schema-per-tenant: the `set search_path` statement the script runs first (after the lock). */
+  readonly searchPath?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function renderOfflineSql(plan: MigrationPlan, source: RevisionSour
   if (lock) {
     await channel.query(`DO $$ BEGIN PERFORM pg_advisory_lock(${table.lockKey}); END $$`);
   }
+  if (options.searchPath !== undefined) await channel.query(options.searchPath);
   await channel.query(table.createSchemaSql());
   await channel.query(table.createTableSql());
 

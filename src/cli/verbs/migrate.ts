@@ -18,6 +18,8 @@ export interface MigrateOptions extends FanoutVerbOptions {
   readonly lockTimeout?: string;
   /** Run nothing: print the lock preview of the plan (`explain`). */
   readonly explain?: boolean;
+  /** With `--schema`: create the schema when it does not exist (upgrade). */
+  readonly createSchema?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     return fanout(ctx, { kind: direction === 'up' ? 'upgrade' : 'downgrade', target }, options, { transactionMode, lockTimeoutMs });
   }
   refuseFanoutOnly(options, verb, false);
+  if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   if (options.sql) {
     const range = parseSqlRange(target, verb);
     const project = await openProject(ctx, 'offline');
@@ -82,6 +85,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
       onWait: lockWaitNote(ctx.output),
       ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
       ...(transactionMode === undefined ? {} : { transactionMode }),
+      ...(options.createSchema ? { createSchema: true } : {}),
     },
     { runsRevisions: true, prefetch: direction },
   );

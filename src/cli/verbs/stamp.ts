@@ -1,3 +1,4 @@
+import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
 import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
@@ -8,6 +9,8 @@ import { fanout, refuseFanoutOnly, wantsFanout, type FanoutVerbOptions } from '.
 export interface StampOptions extends FanoutVerbOptions {
   /** Delete every row of the version table first (also rows of revisions whose file is gone). */
   readonly purge?: boolean;
+  /** With `--schema`: create the schema when it does not exist. */
+  readonly createSchema?: boolean;
 }
 
 /**
@@ -24,10 +27,12 @@ export async function stamp(ctx: VerbContext, targets: readonly string[], option
   for (const target of targets) checkTargetSyntax(target, 'stamp target');
   if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, {});
   refuseFanoutOnly(options, 'stamp', false);
+  if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   const project = await openProject(ctx, 'database');
   const runtime = project.runtime({
     log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
     onWait: lockWaitNote(ctx.output),
+    ...(options.createSchema ? { createSchema: true } : {}),
   });
   const result = await runtime.stamp(
     targets.map((t) => namedTarget(project, t)),
