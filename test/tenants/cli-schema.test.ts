@@ -88,6 +88,10 @@ describe('tenants: the bin with --schema', function () {
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.contain('--create-schema needs --schema');
 
+    const mixed = await p.run(['upgrade', '--schema', 'tenant_a', '--target-url', db.url]);
+    expect(mixed.code).to.equal(2);
+    expect(mixed.stderr).to.contain('--schema names one tenant schema');
+
     const bad = await p.run(['current', '--schema', 'x'.repeat(64)]);
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain('63');

@@ -34,6 +34,10 @@ export interface FanoutRunSettings {
   readonly lockTimeoutMs?: number;
 }
 
+/** The global `--schema` (one tenant) has no meaning in a fan-out. */
+const SCHEMA_WITH_FANOUT =
+  '--schema names one tenant schema: a fan-out takes its schemas from its targets (--targets, --tenants-query, --tenants); leave out --schema';
+
 /**
  * Whether the command line asks for a fan-out (any of `--targets`, `--target-url`, `--tenants-query`,
  * `--tenants`).
@@ -58,6 +62,7 @@ export function wantsFanout(options: FanoutVerbOptions): boolean {
  * ```
  */
 export async function fanout(ctx: VerbContext, command: FanoutCommand, options: FanoutVerbOptions, settings: FanoutRunSettings): Promise<void> {
+  if (ctx.global.schema !== undefined) throw new CliUsageError(SCHEMA_WITH_FANOUT);
   const concurrency = parseConcurrency(options.concurrency);
   if (options.outDir !== undefined) throw new CliUsageError('--out-dir goes with --sql (offline scripts, one per target)');
   const project = await openProject(ctx, needOf(options));
@@ -144,6 +149,7 @@ export async function fanoutOfflineSql(
   options: FanoutVerbOptions,
   settings: FanoutRunSettings,
 ): Promise<void> {
+  if (ctx.global.schema !== undefined) throw new CliUsageError(SCHEMA_WITH_FANOUT);
   if (options.concurrency !== undefined || options.failFast) throw new CliUsageError('--concurrency and --fail-fast do not apply to --sql (nothing runs)');
   const project = await openProject(ctx, options.tenantsQuery !== undefined ? 'database' : 'offline');
   const targets = await gatherTargets(project, options);
