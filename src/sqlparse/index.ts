@@ -5,3 +5,4 @@ export { analyzeStatement, type RelationLock, type StatementAnalysis } from './a
 export { identText, relationText, type DefaultKind, type RelationName, type SchemaChange, type SchemaChangeKind } from './schema-change';
 export { scanSql, type SqlToken } from './parse-sql';
 export { concurrentIndexBuild, notValidConstraint } from './statement-rewrite';
+export { touchedObjects, type ObjectKind, type ObjectRef, type ObjectTouch, type StatementTouches, type TouchAction } from './touched-objects';
