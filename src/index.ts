@@ -4,6 +4,7 @@
  * - `graph/`: the pure revision graph (heads, targets, plans, history).
  * - `script/`: revision files (discovery without import, the `Revision` base class, writing).
  * - `runtime/`: the version table, the advisory lock, the runner, offline SQL, stamp.
+ * - `conflicts/`: whether the branches of several heads commute (the objects their SQL touches).
  * - `mikro/`: the MikroORM plugin (`extensions: [alembic()]`), behind `npx mikro-orm migration:*`.
  *
  * The database harness (embedded PostgreSQL, throw-away databases) is `mikro-orm-alembic/harness`.
@@ -17,3 +18,4 @@ export * from './adopt';
 export * from './sqlparse';
 export * from './lint';
 export * from './fanout';
+export * from './conflicts';

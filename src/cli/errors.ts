@@ -155,3 +155,26 @@ export class DatabaseNotAtHeadError extends AlembicError {
     this.parents = Object.freeze([...parents]);
   }
 }
+
+/**
+ * `merge --verify` applied the branches in both orders and they did not give the same schema (or one
+ * order failed). Nothing was written. Code `BRANCHES_DO_NOT_COMMUTE`; the bin exits 3.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof BranchesDoNotCommuteError) console.error(e.pairs);
+ * ```
+ */
+export class BranchesDoNotCommuteError extends AlembicError {
+  /** The pairs of heads whose branches do not commute. */
+  readonly pairs: readonly (readonly [string, string])[];
+
+  constructor(pairs: readonly (readonly [string, string])[], forced = false) {
+    super(
+      'BRANCHES_DO_NOT_COMMUTE',
+      `the branches of ${pairs.map(([a, b]) => `${a} and ${b}`).join('; ')} do not commute: applied in both orders they give different schemas or one order fails (listed above); ` +
+        (forced ? 'writing the merge anyway (--force)' : 'nothing was written'),
+    );
+    this.pairs = Object.freeze(pairs.map((p) => Object.freeze([...p] as [string, string])));
+  }
+}

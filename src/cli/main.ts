@@ -2,7 +2,7 @@
 /**
  * The bin: `npx mikro-orm-alembic <verb>`. Start-up is kept small (commander and the verb being
  * run, nothing else): `heads` never loads MikroORM, ts-node or pg. Exit codes: 0 success, 1 the
- * operation failed, 2 bad usage.
+ * operation failed, 2 bad usage, 3 branches that do not commute, 4 branches not proven to commute.
  *
  * @example
  * ```sh

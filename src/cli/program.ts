@@ -52,6 +52,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       [
         '',
         'Exit codes: 0 success, 1 the operation failed, 2 bad usage.',
+        'heads --conflicts, merge and check: 3 the branches of the heads do not commute, 4 they are not proven to commute (docs/merges.md).',
         'Graph commands (heads, branches, history, show, check, revision, merge) read only the revision files;',
         'with --path or package.json "mikro-orm-alembic": { "path": ... } they never load the MikroORM config.',
       ].join('\n'),
@@ -118,6 +119,8 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .option('-m, --message <text>', 'the message (default: merge <ids>)')
     .option('--branch-label <label>', 'a branch label for the merge revision')
     .option('--rev-id <id>', 'the new id instead of a random one')
+    .option('--verify', 'apply the branches in both orders on throw-away databases and compare the schemas first (needs a server: --url, the config, DATABASE_URL or the embedded one)')
+    .option('--force', 'write the merge even when the branches overlap, cannot be analysed, or (with --verify) do not commute')
     .action(
       verb((ctx, revisions: string[], options: import('./verbs/merge').MergeOptions) =>
         (require('./verbs/merge') as typeof import('./verbs/merge')).merge(ctx, revisions, options),
@@ -176,6 +179,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .command('heads')
     .description('the heads of the revision graph')
     .option('--resolve-dependencies', 'leave out heads that another revision depends on')
+    .option('--conflicts', 'whether the branches commute: the objects both sides touch (exit 3 overlap, 4 unknown; docs/merges.md)')
     .addOption(jsonOption())
     .addOption(verbose())
     .action(

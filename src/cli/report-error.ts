@@ -10,7 +10,18 @@ export const EXIT = Object.freeze({
   FAILED: 1,
   /** The command line is wrong (unknown option or verb, missing argument, invalid target syntax). */
   USAGE: 2,
+  /** Branches to merge do not commute: they touch common objects, or `merge --verify` found a difference (docs/merges.md). */
+  BRANCHES_CONFLICT: 3,
+  /** Branches to merge are not proven to commute: some revision's effect cannot be known statically (docs/merges.md). */
+  BRANCHES_UNKNOWN: 4,
 });
+
+/** Codes of errors about branches that do not (or may not) commute, and their exit codes. */
+const BRANCH_CODES: Record<string, number> = {
+  BRANCHES_OVERLAP: EXIT.BRANCHES_CONFLICT,
+  BRANCHES_DO_NOT_COMMUTE: EXIT.BRANCHES_CONFLICT,
+  BRANCHES_UNKNOWN: EXIT.BRANCHES_UNKNOWN,
+};
 
 /** Graph codes that are about the target's syntax, not about the revisions. */
 const USAGE_CODES = new Set(['CLI_USAGE', 'INVALID_TARGET', 'INVALID_SCHEMA_NAME']);
@@ -31,6 +42,11 @@ const HINTS: Record<string, string> = {
     "(encodeURIComponent), e.g. postgres://app:p%40ss@db:5432/app; sslmode is one of disable, allow, prefer, require, verify-ca, verify-full",
   NOT_A_HEAD: 'pass --splice to start a branch from a revision that is not a head',
   CLI_CHECK_MODULES: 'upgrade would fail on these files: fix them (`check --headers-only` checks the graph alone, without loading modules)',
+  BRANCHES_OVERLAP:
+    'order may matter: `merge --verify` applies both orders on throw-away databases and compares the schemas; `merge --force` writes the merge anyway (docs/merges.md)',
+  BRANCHES_UNKNOWN:
+    '`merge --verify` applies both orders on throw-away databases and compares the schemas; `merge --force` writes the merge anyway (docs/merges.md)',
+  BRANCHES_DO_NOT_COMMUTE: 'the two orders give different schemas (listed above): make the branches agree, or `merge --force` to write the merge anyway (docs/merges.md)',
   CLI_NOT_AT_HEAD: 'upgrade the database to the head first (`mikro-orm-alembic upgrade head`), or pass --head for the revision it is at',
 };
 
@@ -50,7 +66,8 @@ function isMissingDatabase(error: AlembicError): boolean {
 
 /**
  * The exit code for an error: 2 for a bad command line ({@link CliUsageError}, a target the graph
- * finds syntactically invalid), 1 for everything else.
+ * finds syntactically invalid), 3 for branches that do not commute, 4 for branches not proven to
+ * commute, 1 for everything else.
  *
  * @example
  * ```ts
@@ -58,6 +75,7 @@ function isMissingDatabase(error: AlembicError): boolean {
  * ```
  */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof AlembicError && BRANCH_CODES[error.code] !== undefined) return BRANCH_CODES[error.code];
   return error instanceof AlembicError && USAGE_CODES.has(error.code) ? EXIT.USAGE : EXIT.FAILED;
 }
 

@@ -9,7 +9,8 @@ export type MigrationCheckCode =
   | 'DOWNGRADE_LEFT_TRACE'
   | 'MODELS_DIFFER'
   | 'DATA_CHECK_FAILED'
-  | 'LINT_FINDINGS';
+  | 'LINT_FINDINGS'
+  | 'BRANCHES_DO_NOT_COMMUTE';
 
 /**
  * A migration check failed. `message` is a readable report for a test runner or CI log: what

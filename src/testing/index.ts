@@ -13,5 +13,6 @@ export {
   type OrmOptions,
   type StairwayResult,
 } from './migration-test-kit';
+export { describeCommute, verifyBranchesCommute, type CommuteResult, type OrderRun } from './branch-commute';
 export { describeMigrations, type DescribeMigrationsOptions } from './mocha';
 export { diffSchemaSnapshots, readSchemaSnapshot, type SchemaSnapshot, type SnapshotOptions, type SnapshotSection } from './schema-snapshot';

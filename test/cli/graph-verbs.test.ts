@@ -186,7 +186,9 @@ describe('cli: graph commands', function () {
       expect(heads.stdout).to.equal('aaaa00000002 (core) (effective head)\nbbbb00000001 (head)\n');
       const merged = await project.run(['merge', '-m', 'join', '--rev-id', 'cccc00000001', ...p]);
       expect(merged.stderr).to.equal('');
-      expect(merged.stdout).to.equal('Created merge revision cccc00000001 of aaaa00000002, bbbb00000001: db/migrations/cccc00000001_join.ts\n');
+      // before writing, whether the branches commute (docs/merges.md): bbbb00000001 depends on core, so core's head is the merge base
+      expect(merged.stdout).to.contain('heads aaaa00000002 and bbbb00000001 part at aaaa00000002\n').and.to.contain('  commute: no object is touched on both sides');
+      expect(merged.stdout.split('\n').slice(-2)).to.deep.equal(['Created merge revision cccc00000001 of aaaa00000002, bbbb00000001: db/migrations/cccc00000001_join.ts', '']);
       const check = await project.run(['check', ...p]);
       expect(check.code).to.equal(0);
       expect(check.stdout).to.equal('OK: 4 revisions in db/migrations, one head: cccc00000001 (core) (head), join\n');

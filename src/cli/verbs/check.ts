@@ -3,6 +3,7 @@ import { LintFailedError } from '../../lint/errors';
 import { ScriptFileError } from '../../script/errors';
 import type { RevisionScript } from '../../script/script-directory';
 import { CheckFailedError, RevisionModulesFailedError, type FailedRevisionModule } from '../errors';
+import { conflictError, conflictLines, projectConflicts } from '../head-conflicts';
 import { RevisionFormat } from '../revision-format';
 import { ensureTsLoader } from '../ts-loader';
 import { openProject, type VerbContext } from '../verb-context';
@@ -23,7 +24,8 @@ export interface CheckOptions extends FanoutVerbOptions {
  * every revision module is loaded as `upgrade` would load it (a `.ts` file is compiled: a syntax
  * error, a failing import, a class whose fields disagree with the header: exit 1 naming each file;
  * not with `--headers-only`), there must be at most one head (several: exit 1, suggesting
- * `merge`), and every revision passes the lock lint (docs/lint.md; an unacknowledged finding: exit 1,
+ * `merge`, with the analysis of whether their branches commute on stderr; exit 3 when they touch
+ * common objects, 4 when a revision's effect is unknown: docs/merges.md), and every revision passes the lock lint (docs/lint.md; an unacknowledged finding: exit 1,
  * each finding printed; not with `--no-lint` or `--headers-only`). No database.
  *
  * @example
@@ -42,6 +44,8 @@ export async function check(ctx: VerbContext, options: CheckOptions): Promise<vo
   const failed = options.headersOnly ? [] : loadEveryModule(project.scripts.scripts, () => ensureTsLoader(project.settings, project.cwd), (p) => project.shown(p));
   const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
   const ok = heads.length <= 1 && failed.length === 0;
+  // several heads whose modules load: whether their branches commute tells how to merge them
+  const conflicts = heads.length > 1 && failed.length === 0 && !options.headersOnly ? await projectConflicts(project, heads) : null;
   if (options.json) {
     ctx.output.json({
       ok,
@@ -49,7 +53,10 @@ export async function check(ctx: VerbContext, options: CheckOptions): Promise<vo
       revisions: graph.size,
       heads: heads.map((id) => format.json(id)),
       modules: options.headersOnly ? 'not loaded' : { loaded: project.scripts.scripts.length - failed.length, failed },
+      ...(conflicts === null ? {} : { conflicts: { verdict: conflicts.verdict, pairs: conflicts.pairs } }),
     });
+  } else if (conflicts !== null) {
+    for (const line of conflictLines(conflicts)) ctx.output.note(line);
   } else if (ok) {
     ctx.output.line(
       heads.length === 0
@@ -58,7 +65,7 @@ export async function check(ctx: VerbContext, options: CheckOptions): Promise<vo
     );
   }
   if (failed.length > 0) throw new RevisionModulesFailedError(failed);
-  if (!ok) throw new CheckFailedError(heads);
+  if (!ok) throw (conflicts === null ? null : conflictError(conflicts, `the graph has ${heads.length} heads to merge with care (docs/merges.md)`)) ?? new CheckFailedError(heads);
   if (options.lint !== false && !options.headersOnly && graph.size > 0) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const verb = require('./lint') as typeof import('./lint');

@@ -115,7 +115,7 @@ function print(ctx: VerbContext, r: { check: CheckName; ok: boolean | 'skipped';
 }
 
 /** A URL for the server of a pg connection (the kit creates its databases beside it). */
-function serverUrl(connection: string | ClientConfig): string {
+export function serverUrl(connection: string | ClientConfig): string {
   if (typeof connection === 'string') return connection;
   const url = new URL('postgres://localhost');
   url.hostname = connection.host ?? '127.0.0.1';
