@@ -29,11 +29,15 @@ export function prefetchingSource(inner: RevisionSource, next: (id: string) => s
     const promise = inner.load(id); // the module is required synchronously, here
     promise.catch(() => undefined); // reported when the revision is loaded for real
     loaded.set(id, promise);
-    try {
-      checksums.set(id, inner.checksum(id));
-    } catch {
-      // computed (and reported) when asked
-    }
+    // the file's checksum too, unless the source knows the digest of the text the instance was built from
+    void promise.then((revision) => {
+      if (inner.loadedChecksum?.(revision) !== undefined) return;
+      try {
+        checksums.set(id, inner.checksum(id));
+      } catch {
+        // computed (and reported) when asked
+      }
+    }, () => undefined);
   };
   return Object.freeze({
     scripts: inner.scripts,
@@ -45,6 +49,7 @@ export function prefetchingSource(inner: RevisionSource, next: (id: string) => s
       if (following !== undefined) setImmediate(() => prefetch(following));
       return revision;
     },
+    loadedChecksum: (revision: Revision) => inner.loadedChecksum?.(revision),
     checksum: (id: string) => {
       const sum = checksums.get(id);
       if (sum === undefined) return inner.checksum(id);

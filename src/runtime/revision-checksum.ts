@@ -31,7 +31,8 @@ import type { AppliedRevision } from './version-table';
  */
 export async function revisionChecksum(source: RevisionSource, id: string, instance?: Revision): Promise<string> {
   const behaviour = instance === undefined ? await behaviourOf(source, id) : await behaviourDigest(instance);
-  return formatChecksum(source.checksum(id), behaviour);
+  const text = instance === undefined ? undefined : source.loadedChecksum?.(instance);
+  return formatChecksum(text ?? source.checksum(id), behaviour);
 }
 
 /** sha256 (hex) of revision text with a BOM removed and CRLF / CR line ends made LF. */
@@ -122,6 +123,7 @@ export async function verifyRecordedChecksums(rows: readonly AppliedRevision[], 
     load: (id: string) => source.load(id),
     checksum: (id: string) => answers.get(id) ?? source.checksum(id),
     legacyChecksums: source.legacyChecksums === undefined ? undefined : (id: string) => source.legacyChecksums?.(id) ?? [],
+    loadedChecksum: (revision: Revision) => source.loadedChecksum?.(revision),
   });
 }
 

@@ -50,4 +50,10 @@ export interface RevisionSource {
    * with either line ends, with or without a BOM): {@link legacyDigests}.
    */
   legacyChecksums?(id: string): readonly string[];
+  /**
+   * Optional: for an instance this source's `load` returned, the source digest ({@link sourceDigest}) of
+   * the very text it was built from, when the source knows it (a static revision, built without loading
+   * its module); else `undefined`, and `checksum(id)` reads the file.
+   */
+  loadedChecksum?(revision: Revision): string | undefined;
 }

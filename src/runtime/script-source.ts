@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
+import type { Revision } from '../script/revision';
 import { loadRevision } from '../script/revision-loader';
+import { readStaticRevision } from '../script/static-revision';
 import type { ScriptDirectory } from '../script/script-directory';
 import { RevisionNotInSourceError } from './errors';
 import { legacyDigests, sourceDigest } from './revision-checksum';
@@ -16,6 +18,10 @@ export interface ScriptDirectorySourceOptions {
  * The revisions of a migrations folder as a {@link RevisionSource}: entries from discovery (no module is
  * loaded until a revision runs), `load` through the script layer's loader, and `checksum` = sha256 of the
  * file's text with a BOM removed and LF line ends, read when asked (so an edited file is noticed).
+ *
+ * A revision whose file only queues constant SQL (`this.addSql('…')`, see `staticRevision`) is built
+ * from the file's text without loading its module: one read, no compile; `loadedChecksum` then gives the
+ * source digest of exactly the text it was built from.
  *
  * @example
  * ```ts
@@ -42,9 +48,18 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
     if (!found) throw new RevisionNotInSourceError(id);
     return found;
   };
+  // the source digest of the text a static revision was built from (its module was not loaded)
+  const builtFrom = new WeakMap<Revision, string>();
   return Object.freeze({
     scripts: Object.freeze(entries),
-    load: async (id: string) => loadRevision(script(id)),
+    load: async (id: string) => {
+      const found = script(id);
+      const built = readStaticRevision(found);
+      if (built === null) return loadRevision(found);
+      builtFrom.set(built.revision, sourceDigest(built.text));
+      return built.revision;
+    },
+    loadedChecksum: (revision: Revision) => builtFrom.get(revision),
     checksum: (id: string) => sourceDigest(readFileSync(script(id).path, 'utf8')),
     legacyChecksums: (id: string) => legacyDigests(readFileSync(script(id).path, 'utf8')),
   });

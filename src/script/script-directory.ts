@@ -1,7 +1,8 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import type { RevisionRecord } from '../graph/types';
 import { displayPath } from './display-path';
+import { readText } from './file-text';
 import { ScriptDirectoryMissingError } from './errors';
 import { readRevisionHeader, type RevisionHeader } from './header-reader';
 import { isTsLoaderRegistered } from './revision-loader';
@@ -160,21 +161,6 @@ export class ScriptDirectory {
       Object.freeze({ id: s.id, downRevisions: s.downRevisions, branchLabels: s.branchLabels, dependsOn: s.dependsOn }),
     );
   }
-}
-
-/** One buffer for every read: most revisions fit, and this saves a stat and an allocation per file. */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/** A file's text as UTF-8: one open/read/close when it fits in the buffer, else the whole file. */
-function readText(path: string): string {
-  const fd = openSync(path, 'r');
-  let length: number;
-  try {
-    length = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return length < READ_BUFFER.length ? READ_BUFFER.toString('utf8', 0, length) : readFileSync(path, 'utf8');
 }
 
 /** Sorted names, keeping one file per name-without-extension. */
