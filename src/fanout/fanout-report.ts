@@ -87,7 +87,7 @@ export function summaryLines(result: FanoutResult, paint: Paint = PLAIN, short: 
         ? `${t.error?.code ?? 'ERROR'} ${firstLine(t.error?.message ?? '')}${t.to === null ? '' : ` (now at ${heads(t.to, short)})`}`
         : t.status === 'behind'
           ? `at ${heads(t.to ?? [], short)}`
-          : 'not started (--fail-fast)';
+          : 'not started';
     lines.push(`${label} ${t.name}${t.name === where ? '' : ` (${where})`}: ${detail}`);
   }
   const counts = countStatuses(result.targets);

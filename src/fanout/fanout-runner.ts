@@ -15,7 +15,7 @@ export type FanoutCommand =
 /**
  * How a target ended: `ok` (it reached the target; for `current`, it was read), `failed` (an error: for
  * an upgrade or downgrade the failing revision was rolled back, the ones before it stay committed),
- * `behind` (`check`: not at the graph's heads), `skipped` (not started, after a failure with `failFast`).
+ * `behind` (`check`: not at the graph's heads), `skipped` (not started: after a failure with `failFast`, or aborted).
  */
 export type TargetStatus = 'ok' | 'failed' | 'behind' | 'skipped';
 
@@ -72,6 +72,8 @@ export interface FanoutOptions {
   readonly concurrency?: number;
   /** Start no further target once one failed (those are reported `skipped`). Running ones finish. */
   readonly failFast?: boolean;
+  /** Aborted: start no further target (those are reported `skipped`); running ones finish. The bin aborts on the first Ctrl-C. */
+  readonly signal?: AbortSignal;
   readonly listener?: FanoutListener;
 }
 
@@ -130,7 +132,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
   let next = 0;
   let stop = false;
   const worker = async (): Promise<void> => {
-    while (!stop && next < options.targets.length) {
+    while (!stop && options.signal?.aborted !== true && next < options.targets.length) {
       const index = next++;
       const planned = options.targets[index];
       options.listener?.onTargetStart?.(planned.target.name);

@@ -98,4 +98,26 @@ describe('fanout: resume after kill -9, and two fan-outs at once', function () {
       expect(await applied(db.url, schema)).to.deep.equal(ALL);
     }
   });
+
+  it('Ctrl-C: no further target starts, the running one finishes, the rest are reported skipped (exit 1); the re-run does them', async () => {
+    const schemas = await createSchemas(db.url, 'i_', 5);
+    await query(db.url, 'create table i_00.slow_marker (id int)');
+    const project = fanoutProject();
+    const args = ['upgrade', 'head', '--url', db.url, '--tenants-query', "select nspname from pg_namespace where nspname like 'i\\_%' order by 1", '--concurrency', '1', '--json'];
+    const run = start(project, args);
+    await until(
+      async () => (await query(db.url, "select 1 from pg_stat_activity where state = 'active' and query like '%pg_sleep(3)%' and pid <> pg_backend_pid()")).length > 0,
+      'the fan-out is in i_00',
+    );
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).to.equal(1);
+    expect(stopped.stderr).to.contain('Interrupted: no further target starts');
+    const report = JSON.parse(stopped.stdout) as { targets: { name: string; status: string; ran: string[] }[] };
+    expect(report.targets.map((t) => [t.name, t.status, t.ran])).to.deep.equal([['i_00', 'ok', ALL], ...schemas.slice(1).map((s) => [s, 'skipped', []])]);
+    expect(await applied(db.url, 'i_01')).to.deep.equal([]);
+    const rerun = await project.run(args);
+    expect(rerun.code, rerun.stderr).to.equal(0);
+    for (const schema of schemas) expect(await runCounts(db.url, schema), schema).to.deep.equal(Object.fromEntries(ALL.map((id) => [id, 1])));
+  });
 });

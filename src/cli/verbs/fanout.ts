@@ -83,6 +83,15 @@ export async function fanout(ctx: VerbContext, command: FanoutCommand, options: 
   const short = (id: string) => id;
   const progress = new FanoutProgress(stream, describeCommand(resolved), targets.length, paint, short);
   const runsRevisions = resolved.kind === 'upgrade' || resolved.kind === 'downgrade';
+  // the first Ctrl-C starts no further target and lets the running ones finish (their revisions commit
+  // or roll back whole); a second one exits at once (PostgreSQL rolls back what was in flight)
+  const abort = new AbortController();
+  const onInterrupt = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+    ctx.output.note('Interrupted: no further target starts; the running ones finish (Ctrl-C again to stop now)');
+  };
+  process.on('SIGINT', onInterrupt);
   let result: FanoutResult;
   try {
     result = await runFanout({
@@ -91,6 +100,7 @@ export async function fanout(ctx: VerbContext, command: FanoutCommand, options: 
       graph,
       concurrency,
       failFast: options.failFast,
+      signal: abort.signal,
       listener: progress,
       runtimeFor: (planned) => {
         const { connection, versionTable } = targetRuntimeSettings(planned, project.options.versionTable);
@@ -116,6 +126,7 @@ export async function fanout(ctx: VerbContext, command: FanoutCommand, options: 
       },
     });
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     progress.finish();
   }
   for (const [message, names] of warnings) {
