@@ -143,7 +143,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       .option('--sql', 'print the SQL script instead of running it (offline: no database)')
       .option('--transaction <mode>', 'per-revision (default): a transaction per revision; all: one for the whole run')
       .option('--lock-timeout <ms>', 'how long to wait for the migration lock (default 60000)')
-      .option('--create-schema', 'with --schema: create the schema when it does not exist (default: refuse)')
+      .option('--create-schema', 'with --schema (or schema targets of a fan-out): create the schema when it does not exist (default: refuse)')
       .option('--explain', 'run nothing: per statement of the plan, the lock, the relations, scan/rewrite and their size in the database')
       .action(
         verb((ctx, target: string, options: import('./verbs/migrate').MigrateOptions) =>
@@ -229,7 +229,7 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
     .description('record target(s) as applied without running anything')
     .argument('<targets...>', 'head, heads, <rev>, base, ...')
     .option('--purge', 'delete every row of the version table first')
-    .option('--create-schema', 'with --schema: create the schema when it does not exist (default: refuse)')
+    .option('--create-schema', 'with --schema (or schema targets of a fan-out): create the schema when it does not exist (default: refuse)')
     .action(
       verb((ctx, targets: string[], options: import('./verbs/stamp').StampOptions) =>
         (require('./verbs/stamp') as typeof import('./verbs/stamp')).stamp(ctx, targets, options),

@@ -114,8 +114,8 @@ export const MAX_CONCURRENCY = 256;
  *   command: { kind: 'upgrade', target: 'head' },
  *   graph: env.graph,
  *   runtimeFor: (planned) => {
- *     const { connection, versionTable } = targetRuntimeSettings(planned, undefined);
- *     return env.runtime(connection, { versionTable });
+ *     const { connection, versionTable, schema } = targetRuntimeSettings(planned, undefined);
+ *     return env.runtime(connection, { versionTable, schema });
  *   },
  *   concurrency: 8,
  * });

@@ -12,7 +12,7 @@ export {
   type TenantEntry,
   type TenantsOption,
 } from './target-sources';
-export { searchPathOf, targetRuntimeSettings, type TargetRuntimeSettings } from './target-runtime';
+export { targetRuntimeSettings, type TargetRuntimeSettings } from './target-runtime';
 export {
   DEFAULT_CONCURRENCY,
   MAX_CONCURRENCY,

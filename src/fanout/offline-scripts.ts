@@ -1,20 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { searchPathOf } from './target-runtime';
 import type { PlannedTarget } from './target-sources';
 
 /** One offline script of a fan-out. */
 export interface TargetScript {
   readonly name: string;
   readonly schema: string | null;
-  /** The script, with `set search_path` first for a schema target. */
+  /** The script (a schema target's, as its runtime renders it, sets `search_path` to the schema first). */
   readonly sql: string;
 }
 
 /**
  * Renders the offline script of every target with `render` (the single-target runtime's `offlineSql`,
- * configured for the target: its version table and lock key), a schema target's script starting with
- * `set search_path` to its schema, so its revisions' unqualified names land there.
+ * configured for the target: its version table, lock key and, for a schema, its `set search_path`), each
+ * headed by a `-- target:` line.
  *
  * @example
  * ```ts
@@ -26,11 +25,7 @@ export async function renderTargetScripts(targets: readonly PlannedTarget[], ren
   for (const planned of targets) {
     const { name, schema } = planned.target;
     const body = await render(planned);
-    const sql = [
-      `-- target: ${oneLine(name)}`,
-      ...(schema === undefined ? [] : [`set search_path to ${searchPathOf(schema)};`]),
-      body.endsWith('\n') ? body : `${body}\n`,
-    ].join('\n');
+    const sql = [`-- target: ${oneLine(name)}`, body.endsWith('\n') ? body : `${body}\n`].join('\n');
     scripts.push(Object.freeze({ name, schema: schema ?? null, sql }));
   }
   return scripts;

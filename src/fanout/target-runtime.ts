@@ -1,45 +1,29 @@
-import type { ConnectionOptions, ConnectionSettings } from '../runtime/connection';
+import type { ConnectionOptions } from '../runtime/connection';
 import type { VersionTableOptions } from '../runtime/version-table';
 import type { PlannedTarget } from './target-sources';
 
 /** What a single-target runtime needs to work on one fan-out target. */
 export interface TargetRuntimeSettings {
-  /** The connection (for a schema target: with `search_path` set to the schema for the whole session). */
   readonly connection: ConnectionOptions;
-  /** The version table (for a schema target: in that schema, so its advisory lock key is the schema's own). */
+  /** The version table as configured (a schema target's runtime moves it into the target's schema). */
   readonly versionTable: VersionTableOptions | undefined;
+  /** The tenant schema, for the runtime's `schema` option; `undefined` for a database target. */
+  readonly schema: string | undefined;
 }
 
 /**
  * The runtime settings of a target. A database target uses the project's version table as configured.
- * A schema target keeps the table's name but puts it in the target's schema: its rows, and the advisory
- * lock derived from `schema.name`, are that tenant's alone, so two tenants of one database migrate in
- * parallel while two processes never migrate the same tenant at once. Its session's `search_path` is the
- * schema, so the revisions' unqualified names land in it.
+ * A schema target is the single-target runtime's `schema` option (docs/tenants.md): the version table,
+ * its name kept, lives in the target's schema, so its rows and the advisory lock derived from
+ * `schema.name` are that tenant's alone (two tenants of one database migrate in parallel, two processes
+ * never the same tenant at once), and the session's `search_path` is the schema, then `public`.
  *
  * @example
  * ```ts
- * const settings = targetRuntimeSettings(planned, { name: 'mikro_orm_alembic_version' });
- * const runtime = env.runtime(settings.connection, { versionTable: settings.versionTable });
+ * const { connection, versionTable, schema } = targetRuntimeSettings(planned, { name: 'mikro_orm_alembic_version' });
+ * const runtime = env.runtime(connection, { versionTable, schema });
  * ```
  */
 export function targetRuntimeSettings(planned: PlannedTarget, versionTable: VersionTableOptions | undefined): TargetRuntimeSettings {
-  const schema = planned.target.schema;
-  if (schema === undefined) return { connection: planned.connection, versionTable };
-  const base: ConnectionSettings = typeof planned.connection === 'string' ? { connectionString: planned.connection } : planned.connection;
-  const options = [typeof base.options === 'string' ? base.options : '', `-c search_path=${startupValue(searchPathOf(schema))}`].filter((o) => o !== '').join(' ');
-  return {
-    connection: { ...base, options, source: base.source ?? `target ${planned.target.name}` },
-    versionTable: { ...versionTable, schema },
-  };
-}
-
-/** `search_path`'s value naming one schema, quoted as an identifier. */
-export function searchPathOf(schema: string): string {
-  return `"${schema.replace(/"/g, '""')}"`;
-}
-
-/** A value of PostgreSQL's startup `options`: spaces and backslashes escaped with a backslash. */
-function startupValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
+  return { connection: planned.connection, versionTable, schema: planned.target.schema };
 }

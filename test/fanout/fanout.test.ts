@@ -197,9 +197,9 @@ describe('fanout: many databases and tenant schemas', function () {
     const { readFileSync, readdirSync } = await import('node:fs');
     expect(readdirSync(project.path('sql')).sort()).to.deep.equal(['Odd__Tenant_.sql', 'main.sql', 'tenant_03.sql']);
     const tenant = readFileSync(project.path('sql', 'tenant_03.sql'), 'utf8');
-    expect(tenant).to.match(/^-- target: tenant_03\nset search_path to "tenant_03";\n/);
+    expect(tenant).to.match(/^-- target: tenant_03\n/).and.to.contain('set search_path to "tenant_03", public;');
     expect(tenant).to.contain('"tenant_03"."mikro_orm_alembic_version"').and.to.contain('create table widget');
-    expect(readFileSync(project.path('sql', 'Odd__Tenant_.sql'), 'utf8')).to.contain('set search_path to "Odd ""Tenant""";');
+    expect(readFileSync(project.path('sql', 'Odd__Tenant_.sql'), 'utf8')).to.contain('set search_path to "Odd ""Tenant""", public;');
     expect(readFileSync(project.path('sql', 'main.sql'), 'utf8')).to.contain('"public"."mikro_orm_alembic_version"').and.not.to.contain('search_path');
     // the per-schema lock keys differ (each script locks its own tenant)
     const lockKey = (sql: string) => /pg_advisory_lock\((-?\d+)/.exec(sql)?.[1];
@@ -208,7 +208,7 @@ describe('fanout: many databases and tenant schemas', function () {
     // schemas only: one script to stdout; it runs as is
     const schemaOnly = await project.run(['upgrade', 'head', '--sql', '--url', urls[2], '--tenants-query', "select unnest(array['s_one', 's_two'])"]);
     expect(schemaOnly.code, schemaOnly.stderr).to.equal(0);
-    expect(schemaOnly.stdout).to.contain('set search_path to "s_one";').and.to.contain('set search_path to "s_two";').and.to.match(/reset search_path;\n$/);
+    expect(schemaOnly.stdout).to.contain('set search_path to "s_one", public;').and.to.contain('set search_path to "s_two", public;').and.to.match(/reset search_path;\n$/);
     await query(urls[2], schemaOnly.stdout);
     expect(await applied(urls[2], 's_one')).to.deep.equal(ALL);
     expect(await applied(urls[2], 's_two')).to.deep.equal(ALL);
@@ -244,6 +244,16 @@ describe('fanout: many databases and tenant schemas', function () {
     const alone = await project.run(['upgrade', 'head', '--url', urls[0], '--concurrency', '2']);
     expect(alone.code).to.equal(2);
     expect(alone.stderr).to.contain('--concurrency goes with a fan-out');
+
+    // a schema target whose schema does not exist: refused (a typo never makes a stray schema), unless --create-schema
+    const missing = project.write('missing.json', JSON.stringify([{ url: urls[5], schema: 'not_there' }]));
+    const m = await project.run(['upgrade', 'head', '--targets', missing, '--json']);
+    expect(m.code).to.equal(1);
+    expect((JSON.parse(m.stdout) as Report).targets[0].error?.code).to.equal('SCHEMA_NOT_FOUND');
+    expect(await query(urls[5], "select 1 from pg_namespace where nspname = 'not_there'")).to.have.length(0);
+    const created = await project.run(['upgrade', 'head', '--targets', missing, '--create-schema']);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(await applied(urls[5], 'not_there')).to.deep.equal(ALL);
 
     // a password in a target's URL is redacted from its error (a wrong password)
     const wrong = new URL(urls[0]);

@@ -68,13 +68,15 @@ describe('fanout: target lists, progress and summary', () => {
     expect(urlOf({ host: 'db', port: 5433, user: 'u', database: 'x' })).to.equal('postgres://u@db:5433/x');
   });
 
-  it('a schema target: the version table in its schema (its own lock key) and search_path set when connecting', () => {
+  it('a schema target is the runtime\'s schema option; a database target keeps the configured version table', () => {
     const [planned] = schemaTargets('postgres://db/app', ['Tenant A']);
-    const settings = targetRuntimeSettings(planned, { name: 'versions', schema: 'ops' });
-    expect(settings.versionTable).to.deep.equal({ name: 'versions', schema: 'Tenant A' });
-    expect(settings.connection).to.include({ connectionString: 'postgres://db/app', options: '-c search_path="Tenant\\ A"' });
+    expect(targetRuntimeSettings(planned, { name: 'versions', schema: 'ops' })).to.deep.equal({
+      connection: planned.connection,
+      versionTable: { name: 'versions', schema: 'ops' },
+      schema: 'Tenant A',
+    });
     const [database] = targetsFromUrls(['postgres://db/app']);
-    expect(targetRuntimeSettings(database, { name: 'versions' })).to.deep.equal({ connection: database.connection, versionTable: { name: 'versions' } });
+    expect(targetRuntimeSettings(database, { name: 'versions' })).to.deep.equal({ connection: database.connection, versionTable: { name: 'versions' }, schema: undefined });
   });
 
   it('progress: one line per finished target in a log; on a terminal one status line with done, running, failed and the slowest', () => {

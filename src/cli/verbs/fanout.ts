@@ -32,6 +32,8 @@ export interface FanoutVerbOptions {
 export interface FanoutRunSettings {
   readonly transactionMode?: TransactionMode;
   readonly lockTimeoutMs?: number;
+  /** `--create-schema`: a schema target whose schema does not exist is created (default: refused, `SCHEMA_NOT_FOUND`). */
+  readonly createSchema?: boolean;
 }
 
 /** The global `--schema` (one tenant) has no meaning in a fan-out. */
@@ -103,11 +105,12 @@ export async function fanout(ctx: VerbContext, command: FanoutCommand, options: 
       signal: abort.signal,
       listener: progress,
       runtimeFor: (planned) => {
-        const { connection, versionTable } = targetRuntimeSettings(planned, project.options.versionTable);
+        const { connection, versionTable, schema } = targetRuntimeSettings(planned, project.options.versionTable);
         return project.runtime(
           {
             connection,
             versionTable,
+            ...(schema === undefined ? {} : { schema, createSchema: settings.createSchema === true }),
             ...(settings.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: settings.lockTimeoutMs }),
             ...(settings.transactionMode === undefined ? {} : { transactionMode: settings.transactionMode }),
             log: {
@@ -174,8 +177,8 @@ export async function fanoutOfflineSql(
   const to = namedTarget(project, range.to);
   const from = range.from === undefined ? undefined : namedTarget(project, range.from);
   const scripts = await renderTargetScripts(targets, (planned) => {
-    const { versionTable } = targetRuntimeSettings(planned, project.options.versionTable);
-    const runtime = project.runtime({ versionTable }, { runsRevisions: true });
+    const { versionTable, schema } = targetRuntimeSettings(planned, project.options.versionTable);
+    const runtime = project.runtime({ versionTable, ...(schema === undefined ? {} : { schema }) }, { runsRevisions: true });
     return runtime.offlineSql({ direction, target: to, from, transactionMode: settings.transactionMode });
   });
   if (options.outDir === undefined) {

@@ -42,7 +42,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     if (options.explain) throw new CliUsageError('--explain previews one database: leave out the fan-out options');
     if (options.sql) return fanoutOfflineSql(ctx, direction, parseSqlRange(target, verb), options, { transactionMode });
     checkTargetSyntax(target, `${verb} target`);
-    return fanout(ctx, { kind: direction === 'up' ? 'upgrade' : 'downgrade', target }, options, { transactionMode, lockTimeoutMs });
+    return fanout(ctx, { kind: direction === 'up' ? 'upgrade' : 'downgrade', target }, options, { transactionMode, lockTimeoutMs, createSchema: options.createSchema });
   }
   refuseFanoutOnly(options, verb, false);
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');

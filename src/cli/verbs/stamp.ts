@@ -25,7 +25,7 @@ export interface StampOptions extends FanoutVerbOptions {
  */
 export async function stamp(ctx: VerbContext, targets: readonly string[], options: StampOptions): Promise<void> {
   for (const target of targets) checkTargetSyntax(target, 'stamp target');
-  if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, {});
+  if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, { createSchema: options.createSchema });
   refuseFanoutOnly(options, 'stamp', false);
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   const project = await openProject(ctx, 'database');
