@@ -48,7 +48,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   if (options.sql) {
     const range = parseSqlRange(target, verb);
-    const project = await openProject(ctx, 'offline');
+    const project = await openProject(ctx, 'offline', { resolutionOnly: true });
     const runtime = project.runtime({}, { runsRevisions: true });
     const sql = await runtime.offlineSql({
       direction,
@@ -60,7 +60,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     return;
   }
   checkTargetSyntax(target, `${verb} target`);
-  const project = await openProject(ctx, 'database');
+  const project = await openProject(ctx, 'database', { resolutionOnly: true });
   if (options.explain) {
     const { heads } = await project.runtime({}, { runsRevisions: true }).current();
     const plan = direction === 'up' ? project.graph.planUpgrade(heads, target) : project.graph.planDowngrade(heads, target);

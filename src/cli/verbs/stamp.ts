@@ -28,7 +28,7 @@ export async function stamp(ctx: VerbContext, targets: readonly string[], option
   if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, { createSchema: options.createSchema });
   refuseFanoutOnly(options, 'stamp', false);
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
-  const project = await openProject(ctx, 'database');
+  const project = await openProject(ctx, 'database', { resolutionOnly: true });
   const runtime = project.runtime({
     log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
     onWait: lockWaitNote(ctx.output),
