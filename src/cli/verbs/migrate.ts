@@ -1,6 +1,7 @@
 import type { TransactionMode } from '../../runtime/revision-runner';
 import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
+import { creatingMissingDatabase } from '../missing-database';
 import { RunProgressReporter } from '../progress';
 import { RevisionFormat } from '../revision-format';
 import { namedTarget } from '../revision-names';
@@ -93,7 +94,8 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   try {
     const run = { onRevisionStart: progress.start, onRevisionDone: progress.done };
     const resolved = namedTarget(project, target);
-    result = direction === 'up' ? await runtime.upgrade(resolved, run) : await runtime.downgrade(resolved, run);
+    // a missing database is created for an upgrade, as MikroORM's migration:up does
+    result = direction === 'up' ? await creatingMissingDatabase(project, ctx.output, () => runtime.upgrade(resolved, run)) : await runtime.downgrade(resolved, run);
   } finally {
     progress.finish();
   }
