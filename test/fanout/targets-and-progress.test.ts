@@ -88,7 +88,7 @@ describe('fanout: target lists, progress and summary', () => {
     plain.onTargetDone(result('c', 'skipped', { ran: [], durationMs: 0 }));
     plain.finish();
     expect(log.join('')).to.equal(
-      'ok      a  <base> -> r2  2 revisions  120 ms\nfailed  b  REVISION_FAILED Revision r2 failed  120 ms\nskipped c\n',
+      'ok      a  <base> -> r2  2 revisions  120 ms  [1/3]\nfailed  b  REVISION_FAILED Revision r2 failed  120 ms  [2/3]\nskipped c  [3/3]\n',
     );
 
     const screen: string[] = [];
