@@ -73,7 +73,8 @@ export async function revisionEffects(source: RevisionSource, id: string): Promi
 
 function isAnalysisTable(object: { kind: string; schema: string | null; name: string }): boolean {
   if (object.kind === 'schema') return object.name === ANALYSIS_TABLE.schema;
-  return object.schema === ANALYSIS_TABLE.schema && object.name === ANALYSIS_TABLE.name;
+  // the table, its columns, its primary key's index: everything in the schema of its own
+  return object.schema === ANALYSIS_TABLE.schema;
 }
 
 function freeze(effects: RevisionEffects): RevisionEffects {

@@ -278,20 +278,21 @@ function constraint(table: Name, con: PgNode, columns: readonly string[], out: T
     if (type === 'CONSTR_DEFAULT' || type === 'CONSTR_GENERATED') out.reads(con.raw_expr, `a default of ${table.name}`);
     return;
   }
-  const name = typeof con.conname === 'string' ? con.conname : null;
   const what = type.replace('CONSTR_', '').toLowerCase().replace('foreign', 'foreign key').replace('primary', 'primary key');
-  if (name !== null) out.member('constraint', table, name, 'create', `${detail}: ${what}`);
-  else out.relation(table, 'table', 'alter', `${detail}: an unnamed ${what} constraint`);
+  const keys = [...columns, ...list(con.keys).map((k) => str(field(k, 'String')?.sval)), ...list(con.fk_attrs).map((k) => str(field(k, 'String')?.sval))];
+  // an unnamed constraint gets PostgreSQL's default name (ChooseConstraintName, without its truncation and numbering)
+  const suffix: Record<string, string> = { CONSTR_PRIMARY: 'pkey', CONSTR_UNIQUE: 'key', CONSTR_FOREIGN: 'fkey', CONSTR_CHECK: 'check', CONSTR_EXCLUSION: 'excl' };
+  const name = typeof con.conname === 'string' ? con.conname : [table.name, ...(type === 'CONSTR_PRIMARY' ? [] : keys.slice(0, 1)), suffix[type] ?? 'constraint'].join('_');
+  out.member('constraint', table, name, 'create', `${detail}: ${what}${typeof con.conname === 'string' ? '' : ' (unnamed: PostgreSQL names it)'}`);
   // a unique, primary key or exclusion constraint builds an index of its name
-  if (name !== null && ['CONSTR_UNIQUE', 'CONSTR_PRIMARY', 'CONSTR_EXCLUSION'].includes(type) && typeof con.indexname !== 'string') {
+  if (['CONSTR_UNIQUE', 'CONSTR_PRIMARY', 'CONSTR_EXCLUSION'].includes(type) && typeof con.indexname !== 'string') {
     out.relation({ schema: table.schema, name }, 'index', 'create', `the index of ${what} ${name}`);
   }
-  const keys = [...columns, ...list(con.keys).map((k) => str(field(k, 'String')?.sval)), ...list(con.fk_attrs).map((k) => str(field(k, 'String')?.sval))];
-  for (const column of new Set(keys)) if (!columns.includes(column)) out.member('column', table, column, 'reads', `in ${what} ${name ?? '(unnamed)'}`);
+  for (const column of new Set(keys)) if (!columns.includes(column)) out.member('column', table, column, 'reads', `in ${what} ${name}`);
   if (type === 'CONSTR_FOREIGN') {
     const referenced = rangeVar(con.pktable);
-    out.relation(referenced, 'table', 'reads', `referenced by ${name ?? 'a foreign key'} of ${table.name}`);
-    for (const k of list(con.pk_attrs)) out.member('column', referenced, str(field(k, 'String')?.sval), 'reads', `referenced by ${name ?? 'a foreign key'}`);
+    out.relation(referenced, 'table', 'reads', `referenced by ${name} of ${table.name}`);
+    for (const k of list(con.pk_attrs)) out.member('column', referenced, str(field(k, 'String')?.sval), 'reads', `referenced by ${name}`);
   }
   if (type === 'CONSTR_CHECK') out.reads(con.raw_expr, `a check of ${table.name}`);
 }
