@@ -4,7 +4,7 @@
  * `current`, `check` and `stamp` over the same targets; the `--json` report; bad target lists refused
  * before anything runs.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { useTestDatabase } from '../support/database';
 import { cliBuild, query } from '../cli/support/cli';
@@ -181,6 +181,15 @@ describe('fanout: many databases and tenant schemas', function () {
     ]);
     expect(await applied(db.url, 'tenant_21')).to.deep.equal(ALL);
     expect(await applied(urls[4])).to.deep.equal(ALL);
+    // an applied revision edited afterwards: one warning in the report, naming every target it concerns
+    const file = project.path('migrations', `${R2}_widget.js`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('create table widget (id int)', 'create table widget (id bigint)'));
+    const edited = await project.run(['current', '--tenants', '--json']);
+    expect(edited.code, edited.stderr).to.equal(0);
+    const { warnings } = JSON.parse(edited.stdout) as { warnings: { message: string; targets: string[] }[] };
+    expect(warnings).to.have.length(1);
+    expect(warnings[0].message).to.contain(R2);
+    expect(warnings[0].targets).to.deep.equal(['tenant_20', 'twenty-one', 'shard-4']);
     // without the option: a clear refusal
     project.write('mikro-orm.config.js', `module.exports = require('@mikro-orm/postgresql').defineConfig({ clientUrl: ${JSON.stringify(db.url)} });\n`);
     const none = await project.run(['current', '--tenants']);
@@ -194,7 +203,7 @@ describe('fanout: many databases and tenant schemas', function () {
     const written = await project.run(['upgrade', 'head', '--sql', '--targets', file, '--out-dir', 'sql']);
     expect(written.code, written.stderr).to.equal(0);
     expect(written.stdout).to.contain('Wrote 3 scripts into sql');
-    const { readFileSync, readdirSync } = await import('node:fs');
+    const { readdirSync } = await import('node:fs');
     expect(readdirSync(project.path('sql')).sort()).to.deep.equal(['Odd__Tenant_.sql', 'main.sql', 'tenant_03.sql']);
     const tenant = readFileSync(project.path('sql', 'tenant_03.sql'), 'utf8');
     expect(tenant).to.match(/^-- target: tenant_03\n/).and.to.contain('set search_path to "tenant_03", public;');

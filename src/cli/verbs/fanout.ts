@@ -132,11 +132,17 @@ export async function fanout(ctx: VerbContext, command: FanoutCommand, options: 
     process.removeListener('SIGINT', onInterrupt);
     progress.finish();
   }
+  // the targets of a warning in the order they were given, whatever order they finished in
+  const order = new Map(targets.map((t, i) => [t.target.name, i]));
+  for (const names of warnings.values()) names.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   for (const [message, names] of warnings) {
     const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
     ctx.output.warn(`${message} (${shown})`);
   }
-  if (options.json) ctx.output.json(fanoutReport(result));
+  if (options.json) {
+    // the warnings (edited revision files, ...) once each, with the targets they concern
+    ctx.output.json({ ...fanoutReport(result), warnings: [...warnings].map(([message, targets]) => ({ message, targets })) });
+  }
   else ctx.output.lines(summaryLines(result, ctx.output.color, short));
   if (!result.ok) {
     throw new FanoutFailedError(
