@@ -37,21 +37,38 @@ const EXTENSION = /\.(ts|js|cjs|mjs|cts|mts)$/;
  * ```
  */
 export class MigrationNames {
-  private readonly byName = new Map<string, string>();
+  /** Every name → id, built on the third lookup (the bin's one target needs one or two: a scan is cheaper). */
+  private byName: Map<string, string> | undefined;
+  private lookups = 0;
 
   constructor(
     /** The graph the ids belong to. */
     readonly graph: RevisionGraph,
-    scripts: readonly NamedScript[],
-  ) {
-    for (const s of scripts) {
-      if (!graph.has(s.id)) continue;
+    private readonly scripts: readonly NamedScript[],
+  ) {}
+
+  private buildNames(): Map<string, string> {
+    const byName = new Map<string, string>();
+    for (const s of this.scripts) {
+      if (!this.graph.has(s.id)) continue;
       const stem = s.fileName.replace(EXTENSION, '');
       for (const name of [s.id, s.fileName, stem, revisionDisplayName(s.id, s.message)]) {
-        if (!this.byName.has(name)) this.byName.set(name, s.id);
+        if (!byName.has(name)) byName.set(name, s.id);
       }
     }
-    for (const id of graph.ids) if (!this.byName.has(id)) this.byName.set(id, id);
+    for (const id of this.graph.ids) if (!byName.has(id)) byName.set(id, id);
+    return byName;
+  }
+
+  /** What the map would answer for `name`, by one pass over the scripts (same order, so the same winner). */
+  private scan(name: string): string | undefined {
+    for (const s of this.scripts) {
+      if (!this.graph.has(s.id)) continue;
+      if (s.id === name || s.fileName === name) return s.id;
+      if (s.fileName.startsWith(name) && s.fileName.replace(EXTENSION, '') === name) return s.id;
+      if (name.startsWith(s.id) && revisionDisplayName(s.id, s.message) === name) return s.id;
+    }
+    return this.graph.has(name) ? name : undefined;
   }
 
   /**
@@ -64,7 +81,10 @@ export class MigrationNames {
    * ```
    */
   find(name: string): string | undefined {
-    return this.byName.get(name.trim());
+    const key = name.trim();
+    if (this.byName === undefined && this.lookups++ < 2) return this.scan(key);
+    this.byName ??= this.buildNames();
+    return this.byName.get(key);
   }
 
   /**

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { IrreversibleRevisionError } from '../script/errors';
@@ -163,6 +164,9 @@ function part(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
 }
 
+/** `crypto.hash` (Node 20.12+, one call, no Hash object) when there is one: the same digest, cheaper per revision. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }

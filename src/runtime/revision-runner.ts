@@ -261,16 +261,9 @@ function freshState(statement: string | null): RevisionState {
   };
 }
 
-const fileNames = new WeakMap<RevisionSourceEntry, string | null>();
-
-/** The file name recorded in the version table (basename of the path), computed once per entry. */
+/** The file name recorded in the version table (basename of the path). */
 function fileNameOf(entry: RevisionSourceEntry): string | null {
-  let name = fileNames.get(entry);
-  if (name === undefined) {
-    name = entry.path === null ? null : basename(entry.path);
-    fileNames.set(entry, name);
-  }
-  return name;
+  return entry.path === null ? null : basename(entry.path);
 }
 
 function contextFor(

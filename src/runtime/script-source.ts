@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Revision } from '../script/revision';
 import { loadRevision } from '../script/revision-loader';
 import { readStaticRevision } from '../script/static-revision';
@@ -66,6 +66,7 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
 }
 
 function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
+  // a file under cwd (discovery's paths are absolute and normalised): what relative() gives, without its cost
+  const rel = path.length > cwd.length + 1 && path.startsWith(cwd) && path[cwd.length] === sep ? path.slice(cwd.length + 1) : relative(cwd, path);
   return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

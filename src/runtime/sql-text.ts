@@ -144,7 +144,9 @@ function skipBlockComment(sql: string, start: number): number {
  * ```
  */
 export function terminateStatement(sql: string): string {
-  const trimmed = sql.replace(/\s+$/, '');
+  const last = sql.charCodeAt(sql.length - 1);
+  // ends in a visible ASCII character (the usual case): nothing to trim, no regular expression
+  const trimmed = last > 32 && last < 127 ? sql : sql.replace(/\s+$/, '');
   if (trimmed.endsWith(';')) return trimmed;
   const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
   return lastLine.includes('--') ? `${trimmed}\n;` : `${trimmed};`;
