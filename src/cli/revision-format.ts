@@ -40,27 +40,31 @@ export interface RevisionJson {
  * ```
  */
 export class RevisionFormat {
-  private readonly byId: Map<string, RevisionScript>;
+  /** id → first script with it, built on the ninth lookup (`heads` looks up a few: scanning is cheaper). */
+  private byId: Map<string, RevisionScript> | undefined;
+  private lookups = 0;
 
   constructor(
     readonly graph: RevisionGraph,
-    scripts: readonly RevisionScript[],
+    private readonly scripts: readonly RevisionScript[],
     readonly cwd: string,
     readonly color: Colors,
     readonly marks: AppliedMarks | null = null,
-  ) {
-    this.byId = new Map();
-    for (const s of scripts) if (!this.byId.has(s.id)) this.byId.set(s.id, s);
-  }
+  ) {}
 
   /** The revision file of `id`. */
   script(id: string): RevisionScript {
+    if (this.byId === undefined && this.lookups++ < 8) return this.scripts.find((s) => s.id === id) as RevisionScript;
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (const s of this.scripts) if (!this.byId.has(s.id)) this.byId.set(s.id, s);
+    }
     return this.byId.get(id) as RevisionScript;
   }
 
   /** The first line of a revision's message (`''` when it has none). */
   title(id: string): string {
-    const message = this.byId.get(id)?.message ?? '';
+    const message = (this.script(id) as RevisionScript | undefined)?.message ?? '';
     const newline = message.indexOf('\n');
     return (newline < 0 ? message : message.slice(0, newline)).trim();
   }
