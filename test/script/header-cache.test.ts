@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeaderCache } from '../../src/script/header-cache';
+import { readRevisionHeader } from '../../src/script/header-reader';
+import { ScriptDirectory } from '../../src/script/script-directory';
+import { removeTempDirs, revisionSource, tempDir } from './helpers';
+
+/** A project folder with node_modules (where the cache lives) and a migrations folder of `n` revisions. */
+function project(n: number): { root: string; folder: string } {
+  const root = tempDir();
+  mkdirSync(join(root, 'node_modules'));
+  const folder = join(root, 'migrations');
+  mkdirSync(folder);
+  for (let i = 0; i < n; i++) {
+    const id = `a${String(i).padStart(11, '0')}`;
+    const down = i === 0 ? undefined : `'a${String(i - 1).padStart(11, '0')}'`;
+    writeFileSync(join(folder, `${id}_step.ts`), revisionSource({ id, down, header: `/**\n * step ${i}\n * second line\n *\n * Revision ID: ${id}\n * Create Date: 2026-01-01\n */\n` }));
+  }
+  return { root, folder };
+}
+
+/** The cache files written under the project's node_modules. */
+function cacheFiles(root: string): string[] {
+  const dir = join(root, 'node_modules', '.cache', 'mikro-orm-alembic');
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+describe('header cache (script/header-cache)', () => {
+  after(removeTempDirs);
+
+  it('reads the same scripts with and without the cache, and never keeps a file changed in the last seconds', () => {
+    const { root, folder } = project(5);
+    const plain = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false });
+    const first = ScriptDirectory.read({ path: folder, preferTs: true });
+    expect(first.scripts).to.deep.equal(plain.scripts);
+    expect(cacheFiles(root)).to.have.length(1);
+    const written = JSON.parse(readFileSync(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]), 'utf8')) as { rows: unknown[] };
+    expect(written.rows, 'files written just now are racy: not kept').to.have.length(0);
+    // an edit of the same size, at once: read again (nothing stale)
+    const path = join(folder, 'a00000000002_step.ts');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('step 2', 'step X'));
+    const second = ScriptDirectory.read({ path: folder, preferTs: true });
+    expect(second.scripts[2].message).to.equal('step X\nsecond line');
+    expect(second.scripts).to.deep.equal(ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false }).scripts);
+  });
+
+  it('answers a stored header only while size, inode, mtime and ctime are unchanged; survives a save and reload', () => {
+    const { folder } = project(2);
+    const name = 'a00000000001_step.ts';
+    const path = join(folder, name);
+    const header = readRevisionHeader(readFileSync(path, 'utf8'), name);
+    const cache = HeaderCache.open(folder, { racyMs: 0 })!;
+    const stat = statSync(path);
+    expect(cache.get(name, stat)).to.equal(undefined);
+    cache.put(name, stat, header);
+    cache.save();
+
+    const reopened = HeaderCache.open(folder, { racyMs: 0 })!;
+    expect(reopened.get(name, statSync(path))).to.deep.equal(header);
+    expect(Object.isFrozen(reopened.get(name, statSync(path)))).to.equal(true);
+    // a changed mtime (touch), size or ctime: no answer
+    utimesSync(path, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
+    writeFileSync(path, `${readFileSync(path, 'utf8')}\n`);
+    expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
+    // the default margin refuses a file changed a moment ago
+    const strict = HeaderCache.open(folder)!;
+    strict.put(name, statSync(path), header);
+    strict.save();
+    expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
+  });
+
+  it('a cache written by another reader, another folder or garbage is ignored; MIKRO_ORM_ALEMBIC_HEADER_CACHE=0 and no node_modules turn it off', () => {
+    const { root, folder } = project(1);
+    const name = 'a00000000000_step.ts';
+    const path = join(folder, name);
+    const cache = HeaderCache.open(folder, { racyMs: 0 })!;
+    cache.put(name, statSync(path), readRevisionHeader(readFileSync(path, 'utf8'), name));
+    cache.save();
+    const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]);
+    const good = readFileSync(file, 'utf8');
+    for (const bad of [good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"'), good.replace(/"folder":"[^"]*"/, '"folder":"/elsewhere"'), '{not json', good.replace('"transactional"', '"x"').replace(/,true,/, ',"yes",')]) {
+      writeFileSync(file, bad);
+      expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
+    }
+    const saved = process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE;
+    process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE = '0';
+    try {
+      expect(HeaderCache.open(folder)).to.equal(null);
+    } finally {
+      if (saved === undefined) delete process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE;
+      else process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE = saved;
+    }
+    const bare = tempDir(); // no node_modules above (tmpdir)
+    expect(HeaderCache.open(bare)).to.equal(null);
+  });
+});
