@@ -19,4 +19,3 @@ export * from './sqlparse';
 export * from './lint';
 export * from './fanout';
 export * from './conflicts';
-export * from './squash';

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { SchemaComparator, type SqlEntityManager } from '@mikro-orm/knex';
 import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { renderAutogenResult, type AutogenResult } from './autogen-result';
-import { readEnumCatalog } from './enum-catalog';
+import { readEnumCatalog, type CatalogQuery } from './enum-catalog';
 import type { EnumRenames } from './enum-planner';
 import { AutogenUnsupportedPlatformError } from './errors';
 import { readIndexCatalog } from './index-catalog';
@@ -11,6 +11,9 @@ import { applyPasses, type OperationPass } from './operation-pass';
 import { planOperations } from './plan-operations';
 import { registeredPluginOptions } from './plugin-options';
 import { applySchemaFilter, compileSchemaFilter, hasSchemaFilter, type SchemaFilterOptions } from './schema-filter';
+import { TemplateSchema } from './template-schema';
+import { SchemaNotFoundError } from '../runtime/errors';
+import { sqlIdentifier } from '../script/sql-quote';
 
 /** Options of {@link autogenerate}. */
 export interface AutogenOptions {
@@ -43,6 +46,13 @@ export interface AutogenOptions {
    * `not valid` + `validate`, NOT NULL through a validated check; docs/safe-ddl.md). Default `true`.
    */
   readonly safeDdl?: boolean;
+  /**
+   * Schema-per-tenant: compare the entities whose `schema` is `'*'` with this schema of the database
+   * (a tenant schema at head: the template) and write the revision without any schema name, so that it
+   * runs in every tenant schema (docs/tenants.md). Entities of fixed schemas are left out. Default: none
+   * (wildcard entities are left out, as in MikroORM's own migrator).
+   */
+  readonly templateSchema?: string;
   /** Rewrites of the planned operations, in order. Default: none. */
   readonly passes?: readonly OperationPass[];
   /**
@@ -89,12 +99,27 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
   if (!(platform instanceof PostgreSqlPlatform)) throw new AutogenUnsupportedPlatformError(platform.constructor.name);
   const em = orm.em as unknown as SqlEntityManager;
   const plugin = registeredPluginOptions(orm);
-  const { from, to } = await loadSchemas(em, options.versionTable, options.bookkeepingTables ?? plugin?.bookkeepingTables);
+  const connection = em.getConnection();
+  const template = options.templateSchema === undefined ? undefined : new TemplateSchema(options.templateSchema);
+  // a template's catalog is read in one transaction whose search_path is the template's, then rolled back
+  const ctx = template === undefined ? undefined : await connection.begin();
+  let from, to, enumCatalog, indexCatalog;
+  try {
+    if (ctx !== undefined && template !== undefined) {
+      await connection.execute(`set local search_path to ${sqlIdentifier(template.name)}, public`, [], 'run', ctx);
+      const [found] = await connection.execute<{ found: boolean }[]>('select exists (select 1 from pg_namespace where nspname = ?) as found', [template.name], 'all', ctx);
+      if (found?.found !== true) throw new SchemaNotFoundError(template.name);
+    }
+    ({ from, to } = await loadSchemas(em, options.versionTable, options.bookkeepingTables ?? plugin?.bookkeepingTables, template && { template, ctx }));
+    const raw: CatalogQuery = (sql) => connection.execute(sql, [], 'all', ctx);
+    const query = template === undefined ? raw : template.catalogQuery(raw);
+    enumCatalog = await readEnumCatalog(query);
+    indexCatalog = await readIndexCatalog(query);
+  } finally {
+    if (ctx !== undefined) await connection.rollback(ctx);
+  }
   const filter: SchemaFilterOptions = options.include !== undefined || options.ignore !== undefined ? options : { include: plugin?.include, ignore: plugin?.ignore };
   if (hasSchemaFilter(filter)) applySchemaFilter(from, to, compileSchemaFilter(filter));
-  const connection = em.getConnection();
-  const enumCatalog = await readEnumCatalog((sql) => connection.execute(sql));
-  const indexCatalog = await readIndexCatalog((sql) => connection.execute(sql));
   const diff = new SchemaComparator(platform).compare(from, to);
   const planned = planOperations({
     from,
@@ -110,5 +135,6 @@ export async function autogenerate(orm: MikroORM, options: AutogenOptions = {}):
     indexCatalog,
   });
   const operations = applyPasses(planned, options.passes ?? [], { from, to, platform, enumCatalog });
-  return renderAutogenResult(operations, platform, { safeDdl: options.safeDdl });
+  const result = await renderAutogenResult(operations, platform, { safeDdl: options.safeDdl });
+  return template === undefined ? result : template.forTenants(result);
 }

@@ -101,3 +101,35 @@ export class InvalidEnumRenameError extends AlembicError {
     super('ENUM_RENAME_INVALID', `enumRenames: ${detail}`);
   }
 }
+
+/**
+ * Schema-per-tenant autogenerate would have written the template schema's name (or a table of `public`
+ * where only the template's objects may appear) into the revision, which then would not run in other
+ * tenant schemas. Nothing was written. Code `TEMPLATE_SCHEMA_LEAK`: a case autogenerate does not cover
+ * (write that step by hand, unqualified).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await autogenerate(orm, { templateSchema: 'tenant_template' });
+ * } catch (e) {
+ *   if (e instanceof TemplateSchemaLeakError) console.error(e.line);
+ * }
+ * ```
+ */
+export class TemplateSchemaLeakError extends AlembicError {
+  /** The template schema. */
+  readonly template: string;
+  /** The line of the revision that named it. */
+  readonly line: string;
+
+  constructor(template: string, line: string) {
+    super(
+      'TEMPLATE_SCHEMA_LEAK',
+      `autogenerate for tenant schemas would write a schema name into the revision (template schema ${JSON.stringify(template)}): ` +
+        `${line.replace(/\u0000/g, '')}; nothing was written. Write this step by hand, without a schema name`,
+    );
+    this.template = template;
+    this.line = line;
+  }
+}

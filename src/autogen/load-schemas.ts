@@ -1,9 +1,11 @@
+import type { Transaction } from '@mikro-orm/core';
 import { DatabaseSchema, SqlSchemaGenerator, type SqlEntityManager } from '@mikro-orm/knex';
 import { DEFAULT_VERSION_TABLE } from '../runtime/version-table';
 import { readMultilineText } from './introspected-text';
 import { bookkeepingTableNames, isBookkeepingTable } from './bookkeeping-tables';
 import { DEFAULT_SCHEMA } from './names';
 import { quoteStringDefaults } from './string-defaults';
+import type { TemplateSchema } from './template-schema';
 
 /** The two schemas autogenerate compares. */
 export interface SchemaPair {
@@ -19,6 +21,13 @@ export interface VersionTableRef {
   readonly name?: string;
 }
 
+/** Schema-per-tenant: compare the wildcard entities with this template schema (see {@link TemplateSchema}). */
+export interface TemplateLoadOptions {
+  readonly template: TemplateSchema;
+  /** The transaction whose `search_path` is the template's (catalog definitions print its names unqualified). */
+  readonly ctx?: Transaction;
+}
+
 /**
  * Loads the target schema from the metadata and the current schema from the database, as MikroORM's
  * own migrator prepares them (`getTargetSchema`, `DatabaseSchema.create` over the target's namespaces
@@ -32,17 +41,25 @@ export interface VersionTableRef {
  * const { from, to } = await loadSchemas(orm.em as SqlEntityManager, { schema: 'ops', name: 'versions' });
  * ```
  */
-export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTableRef = {}, bookkeepingTables: readonly string[] = []): Promise<SchemaPair> {
+export async function loadSchemas(
+  em: SqlEntityManager,
+  versionTable: VersionTableRef = {},
+  bookkeepingTables: readonly string[] = [],
+  tenants?: TemplateLoadOptions,
+): Promise<SchemaPair> {
   const generator = new SqlSchemaGenerator(em);
   const platform = em.getPlatform();
   const config = em.config;
-  const to = generator.getTargetSchema();
+  const template = tenants?.template.name;
+  // with a template: only the wildcard entities (and any of that schema), placed in the template schema
+  const to = generator.getTargetSchema(template);
   quoteStringDefaults(to, Object.values(em.getMetadata().getAll()));
   const skipTables = config.get('schemaGenerator').skipTables;
-  const from = await DatabaseSchema.create(em.getConnection(), platform, config, undefined, to.getNamespaces(), undefined, skipTables);
+  const namespaces = template === undefined ? to.getNamespaces() : [template];
+  const from = await DatabaseSchema.create(em.getConnection(), platform, config, template, namespaces, undefined, skipTables, tenants?.ctx);
   readMultilineText(from, platform);
 
-  const schema = versionTable.schema ?? DEFAULT_SCHEMA;
+  const schema = template ?? versionTable.schema ?? DEFAULT_SCHEMA;
   const name = versionTable.name ?? DEFAULT_VERSION_TABLE;
   const tables = from.getTables(); // the schema's own array: removing from it removes the table
   for (let i = tables.length - 1; i >= 0; i--) {
@@ -59,7 +76,11 @@ export async function loadSchemas(em: SqlEntityManager, versionTable: VersionTab
   const wildcardTables = Object.values(em.getMetadata().getAll())
     .filter((meta) => meta.schema === '*')
     .map((meta) => meta.tableName);
-  from.prune(undefined, wildcardTables);
-  to.prune(undefined, wildcardTables);
+  from.prune(template, wildcardTables);
+  to.prune(template, wildcardTables);
+  if (tenants !== undefined) {
+    tenants.template.relabel(from);
+    tenants.template.relabel(to);
+  }
   return { from, to };
 }

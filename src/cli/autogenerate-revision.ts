@@ -17,7 +17,7 @@ import { CliUsageError, DatabaseNotAtHeadError } from './errors';
  * ```
  */
 export async function autogenerateRevision(project: CliProject, parents: readonly string[], url?: string, safeDdl?: boolean): Promise<AutogenResult> {
-  const loaded = project.fullConfig;
+  const loaded = project.ormConfig;
   if (loaded === null) {
     throw new CliUsageError(
       '--autogenerate compares the entities of the MikroORM config with its database, but no MikroORM config was found',
@@ -48,6 +48,8 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
       guessEnumRenames: project.ormConfig?.alembic?.guessEnumRenames,
       safeDdl: safeDdl === false ? false : project.ormConfig?.alembic?.safeDdl,
       safe: project.options.safe ?? (loaded.config.get('migrations') as { safe?: boolean }).safe,
+      // --schema: schema-per-tenant, the wildcard entities compared with that (template) schema
+      ...(project.schema === undefined ? {} : { templateSchema: project.schema }),
     });
   } finally {
     await orm.close(true);
@@ -66,7 +68,7 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
  * ```
  */
 export async function baselineRevision(project: CliProject): Promise<AutogenResult> {
-  const loaded = project.fullConfig;
+  const loaded = project.ormConfig;
   if (loaded === null) {
     throw new CliUsageError(
       '--baseline writes the entities of the MikroORM config as a revision, but no MikroORM config was found',

@@ -19,6 +19,7 @@ import { writeRevision } from '../script/revision-writer';
 import { resolveScriptFolder } from '../script/script-directory';
 import { ALEMBIC_OPTIONS, type AlembicOptions } from './alembic-options';
 import { skipBookkeepingTables } from './skip-bookkeeping-tables';
+import { versionTableOf } from './tenant-version-table';
 import type { AutogenOptions, AutogenResult } from '../autogen';
 import { runAutogenerate, runBaseline, type AutogenSafetyNote } from './autogen-port';
 import { CheckNeedsHeadError, CREATE_HEAD_VARIABLE, DatabaseNotAtHeadError, InitialRevisionExistsError, InitialSchemaPartialError, MultipleHeadsError } from './errors';
@@ -174,7 +175,7 @@ export class AlembicMigrator implements IMigrator {
    * ```
    */
   static register(orm: MikroORM, options: AlembicOptions = {}): void {
-    const table = new VersionTable(options.versionTable);
+    const table = new VersionTable(versionTableOf(options));
     rememberMikroOrmHistoryTable(orm.config, table);
     const configured = orm.config.get('migrations').tableName ?? 'mikro_orm_migrations';
     orm.config.set('migrations', { ...orm.config.get('migrations'), tableName: `${table.schema}.${table.name}` });
@@ -435,7 +436,8 @@ export class AlembicMigrator implements IMigrator {
       throw new CheckNeedsHeadError(pending, error);
     }
     try {
-      await env.runtime(scratch.connection, { log: {} }).upgrade('heads');
+      // (a tenant schema is created in the scratch database)
+      await env.runtime(scratch.connection, { log: {}, createSchema: true }).upgrade('heads');
       const ormClass = this.orm.constructor as typeof MikroORM;
       const scratchOrm = await ormClass.init({
         ...this.orm.config.getAll(),
@@ -646,7 +648,7 @@ export class AlembicMigrator implements IMigrator {
    * @internal
    */
   getStorage(): MigratorStorage {
-    return new VersionStorage(new VersionTable(this.options.versionTable), async () => {
+    return new VersionStorage(new VersionTable(versionTableOf(this.options)), async () => {
       const { applied } = await this.current();
       return applied;
     });
@@ -736,6 +738,8 @@ export class AlembicMigrator implements IMigrator {
       strict: this.options.strict,
       log: this.log,
       historySeed: mikroOrmHistorySeed(this.orm.config),
+      // schema-per-tenant: the version table, the lock and search_path of that schema
+      ...(this.options.schema === undefined ? {} : { schema: this.options.schema, createSchema: this.options.createSchema === true }),
     };
   }
 
@@ -783,7 +787,7 @@ export class AlembicMigrator implements IMigrator {
    */
   private async currentHeadsThroughOrm(env: MigrationEnvironment): Promise<readonly string[]> {
     const db = ormQueryable(this.orm);
-    const table = new VersionTable(this.options.versionTable);
+    const table = new VersionTable(versionTableOf(this.options));
     if (!(await table.exists(db))) {
       // a database of an adopted project: its history is taken (under the lock) before anything else
       return mikroOrmHistorySeed(this.orm.config) === undefined ? [] : (await this.runtime(env).current()).heads;
@@ -795,7 +799,9 @@ export class AlembicMigrator implements IMigrator {
 
   private autogenRequest(): AutogenOptions {
     return {
-      versionTable: this.options.versionTable,
+      versionTable: versionTableOf(this.options),
+      // schema-per-tenant: the wildcard entities compared with the configured schema, as the template
+      ...(this.options.schema === undefined ? {} : { templateSchema: this.options.schema }),
       dropUnusedEnums: this.options.dropUnusedEnums,
       enumRenames: this.options.enumRenames,
       guessEnumRenames: this.options.guessEnumRenames,

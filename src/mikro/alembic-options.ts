@@ -118,6 +118,21 @@ export interface AlembicOptions {
    * ```
    */
   readonly tenants?: TenantsOption;
+  /**
+   * Schema-per-tenant: the tenant schema this config works in (docs/tenants.md). `migration:up`/`down`,
+   * `migration:list`/`pending`, `orm.migrator` and `upgradeOnInit` migrate that schema: its own version
+   * table (`versionTable.name` in this schema) and migration lock, revisions run with `search_path` =
+   * this schema, then `public`. `migration:create` and `migration:check` compare the wildcard entities
+   * (`schema: '*'`) with it, as the template, and write revisions without any schema name. Default: none.
+   *
+   * @example
+   * ```ts
+   * alembic({ path: 'migrations/tenants', schema: process.env.TENANT_SCHEMA ?? 'tenant_template', upgradeOnInit: true });
+   * ```
+   */
+  readonly schema?: string;
+  /** With `schema`: a missing schema is created on upgrade (and `upgradeOnInit`) instead of refused. Default `false`. */
+  readonly createSchema?: boolean;
 }
 
 /**
@@ -136,6 +151,19 @@ export interface UpgradeOnInitOptions {
   readonly lockTimeoutMs?: number;
   /** `lock_timeout` of the revisions run on start-up, in ms. Default: `statementLockTimeoutMs`. */
   readonly statementLockTimeoutMs?: number;
+  /**
+   * Schema-per-tenant: the tenant schema this app instance serves, upgraded on start-up. Default: the
+   * plugin's `schema`. See docs/upgrade-on-init.md.
+   */
+  readonly schema?: string;
+  /**
+   * Schema-per-tenant: upgrade every target of the plugin's `tenants` function on start-up (a fan-out,
+   * `concurrency` at a time, each tenant under its own lock); `init` throws, naming the tenants that
+   * failed, once the others are done. Default `false`.
+   */
+  readonly tenants?: boolean;
+  /** With `tenants`: how many tenants are upgraded at once. Default 4. */
+  readonly concurrency?: number;
 }
 
 /** Marks the extension object so the bin can find the options among `extensions`. */

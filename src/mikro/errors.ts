@@ -225,6 +225,25 @@ export class NotRegisteredError extends AlembicError {
   }
 }
 
+/**
+ * `upgradeOnInit: { tenants: true }` without a `tenants` function in the plugin's options: there is
+ * nothing to say which tenants to upgrade. Code `UPGRADE_ON_INIT_NO_TENANTS`; nothing was upgraded.
+ *
+ * @example
+ * ```ts
+ * alembic({ upgradeOnInit: { tenants: true }, tenants: async () => ['tenant_a', 'tenant_b'] }); // both are needed
+ * ```
+ */
+export class UpgradeOnInitTenantsError extends AlembicError {
+  constructor() {
+    super(
+      'UPGRADE_ON_INIT_NO_TENANTS',
+      'upgradeOnInit asks for every tenant ({ tenants: true }), but alembic() has no tenants function: ' +
+        'add tenants: async () => [...schema names] to the plugin options, or upgrade one tenant with upgradeOnInit: { schema }',
+    );
+  }
+}
+
 function firstLine(text: string): string {
   return text.split(/\r?\n/, 1)[0];
 }

@@ -30,6 +30,7 @@ export {
   NotRegisteredError,
   UnknownMigrationError,
   UnsupportedMigrateOptionError,
+  UpgradeOnInitTenantsError,
 } from './errors';
 export { initialSchemaState, type InitialSchemaState } from './initial-schema';
 export { initWithUpgrade } from './init-with-upgrade';

@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EnvironmentOptions } from '../runtime/migration-environment';
-import type { MigrationResult } from '../runtime/migration-runtime';
 import { describeHolders } from '../runtime/errors';
 import type { AlembicOptions } from './alembic-options';
 import { alembicMigrator } from './alembic-migrator-of';
 import { connectionFromConfig } from './orm-connection';
+import { UpgradeOnInitTenantsError } from './errors';
 
 /**
  * The environment variable that turns `upgradeOnInit` off for one run (`0`, `false`, `no`, `off`).
@@ -28,6 +28,11 @@ export interface UpgradeOnInitPlan {
   readonly lockTimeoutMs: number | undefined;
   /** `lock_timeout` of the revisions (`undefined`: the plugin's `statementLockTimeoutMs`, else the server's). */
   readonly statementLockTimeoutMs: number | undefined;
+  /** Schema-per-tenant: the tenant schema this instance upgrades (`undefined`: none, the database). */
+  readonly schema: string | undefined;
+  /** Schema-per-tenant: upgrade every target of the plugin's `tenants` function, `concurrency` at a time. */
+  readonly tenants: boolean;
+  readonly concurrency: number | undefined;
 }
 
 /**
@@ -51,6 +56,9 @@ export function upgradeOnInitPlan(options: AlembicOptions, env: NodeJS.ProcessEn
     target,
     lockTimeoutMs: object.lockTimeoutMs ?? options.lockTimeoutMs,
     statementLockTimeoutMs: object.statementLockTimeoutMs ?? options.statementLockTimeoutMs,
+    schema: object.schema ?? options.schema,
+    tenants: object.tenants === true,
+    concurrency: object.concurrency,
   });
 }
 
@@ -132,7 +140,7 @@ export function startUpgradeOnInit(orm: MikroORM, options: AlembicOptions): void
     );
   }
 
-  const upgrade = runUpgrade(orm, plan, log);
+  const upgrade = runUpgrade(orm, plan, log, options);
   upgrade.catch(() => undefined); // handled by `then` below (or reported by the fallback)
   let adopted = false;
   Object.defineProperty(orm, 'then', {
@@ -167,7 +175,7 @@ function isConnected(orm: MikroORM): boolean {
   return (orm.config.getDriver().getConnection() as unknown as { connected?: unknown }).connected === true;
 }
 
-async function runUpgrade(orm: MikroORM, plan: UpgradeOnInitPlan, log: InitLog): Promise<MigrationResult> {
+async function runUpgrade(orm: MikroORM, plan: UpgradeOnInitPlan, log: InitLog, options: AlembicOptions): Promise<unknown> {
   await Promise.resolve(); // after every extension's register: the last registered migrator wins
   const migrator = alembicMigrator(orm);
   const env = migrator.environment;
@@ -182,7 +190,10 @@ async function runUpgrade(orm: MikroORM, plan: UpgradeOnInitPlan, log: InitLog):
     // only what is set: an `undefined` would hide the plugin's own setting
     ...(plan.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: plan.lockTimeoutMs }),
     ...(plan.statementLockTimeoutMs === undefined ? {} : { statementLockTimeoutMs: plan.statementLockTimeoutMs }),
+    // the tenant this instance serves (the plugin's `schema` is the environment's already)
+    ...(plan.schema === undefined ? {} : { schema: plan.schema }),
   };
+  if (plan.tenants) return upgradeTenants(orm, plan, log, options, overrides);
   const runtime = env.runtime(connectionFromConfig(orm.config), overrides);
 
   const started = performance.now();
@@ -206,6 +217,56 @@ async function runUpgrade(orm: MikroORM, plan: UpgradeOnInitPlan, log: InitLog):
       `Database at ${plan.target} (${result.headsAfter.join(', ')}): ${result.ran.length} revision(s) applied in ${formatMs(performance.now() - started)}`,
     );
   }
+  return result;
+}
+
+/**
+ * `upgradeOnInit: { tenants: true }`: every target of the plugin's `tenants` function upgraded to the
+ * plan's target through the fan-out runner, each in its own schema (its version table, its lock), at
+ * most `concurrency` at a time. A failing tenant does not stop the others; once all are done, `init`
+ * throws a `FanoutFailedError` naming the tenants that failed.
+ */
+async function upgradeTenants(
+  orm: MikroORM,
+  plan: UpgradeOnInitPlan,
+  log: InitLog,
+  options: AlembicOptions,
+  overrides: Partial<EnvironmentOptions>,
+): Promise<unknown> {
+  if (options.tenants === undefined) {
+    throw new UpgradeOnInitTenantsError();
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports -- the fan-out is loaded only by apps that use it */
+  const { runFanout } = require('../fanout/fanout-runner') as typeof import('../fanout/fanout-runner');
+  const { tenantTargets } = require('../fanout/target-sources') as typeof import('../fanout/target-sources');
+  const { FanoutFailedError } = require('../fanout/errors') as typeof import('../fanout/errors');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const env = alembicMigrator(orm).environment;
+  const targets = await tenantTargets(options.tenants, connectionFromConfig(orm.config));
+  const started = performance.now();
+  log.info(`Upgrading ${targets.length} tenant(s) to ${plan.target} on start-up`);
+  const result = await runFanout({
+    targets,
+    command: { kind: 'upgrade', target: plan.target },
+    graph: env.graph,
+    concurrency: plan.concurrency,
+    runtimeFor: (planned) =>
+      env.runtime(planned.connection, {
+        ...overrides,
+        // each target is its own: a schema target in its schema, a database target in the configured table
+        schema: planned.target.schema,
+        ...(planned.target.schema === undefined ? {} : { createSchema: options.createSchema === true }),
+      }),
+    listener: {
+      onTargetDone: (target) => {
+        if (target.status === 'ok' && target.ran.length > 0) log.info(`Tenant ${target.name}: ${target.ran.length} revision(s) applied (${formatMs(target.durationMs)})`);
+        if (target.status === 'failed') log.warn(`Tenant ${target.name} failed: ${target.error?.message ?? 'unknown error'}`);
+      },
+    },
+  });
+  const failed = result.targets.filter((t) => t.status !== 'ok').map((t) => t.name);
+  if (failed.length > 0) throw new FanoutFailedError(failed, result.targets.length, `upgradeOnInit ${plan.target}`);
+  log.info(`${targets.length} tenant(s) at ${plan.target} in ${formatMs(performance.now() - started)}`);
   return result;
 }
 

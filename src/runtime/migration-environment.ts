@@ -1,5 +1,4 @@
-import type { RevisionGraph } from '../graph/revision-graph';
-import { SquashCatalog } from '../graph/squash-catalog';
+import { RevisionGraph } from '../graph/revision-graph';
 import { ScriptDirectory, type ScriptDirectoryOptions } from '../script/script-directory';
 import { MigrationRuntime, type MigrationRuntimeOptions } from './migration-runtime';
 import type { ConnectionOptions } from './pg-channel';
@@ -33,7 +32,7 @@ export interface EnvironmentOptions extends ScriptDirectoryOptions, Omit<Migrati
  */
 export class MigrationEnvironment {
   private directory: ScriptDirectory | undefined;
-  private catalog: SquashCatalog | undefined;
+  private revisionGraph: RevisionGraph | undefined;
   private revisionSource: RevisionSource | undefined;
 
   constructor(readonly options: EnvironmentOptions = {}) {}
@@ -44,18 +43,10 @@ export class MigrationEnvironment {
     return this.directory;
   }
 
-  /**
-   * The revision graph of the folder, as a new database sees it: a squashed revision stands for the
-   * revisions it replaces (see {@link squashes}).
-   */
+  /** The revision graph of the folder. */
   get graph(): RevisionGraph {
-    return this.squashes.graph;
-  }
-
-  /** The folder's squashed revisions (`replaces`), and the graph each database sees. */
-  get squashes(): SquashCatalog {
-    this.catalog ??= new SquashCatalog(this.scripts.toRecords());
-    return this.catalog;
+    this.revisionGraph ??= new RevisionGraph(this.scripts.toRecords());
+    return this.revisionGraph;
   }
 
   /** The folder's revisions as the runtime loads them (one module import per revision that runs). */
@@ -73,13 +64,13 @@ export class MigrationEnvironment {
    * ```
    */
   runtime(connection: ConnectionOptions, overrides: Partial<EnvironmentOptions> = {}): MigrationRuntime {
-    return new MigrationRuntime({ ...this.options, ...overrides, connection, graph: this.graph, squashes: this.squashes, source: this.source });
+    return new MigrationRuntime({ ...this.options, ...overrides, connection, graph: this.graph, source: this.source });
   }
 
   /** Forgets what was read, so the next use reads the folder again (after a revision was written). */
   refresh(): void {
     this.directory = undefined;
-    this.catalog = undefined;
+    this.revisionGraph = undefined;
     this.revisionSource = undefined;
   }
 }

@@ -188,11 +188,13 @@ describe('lifecycle: upgradeOnInit through plain MikroORM.init', function () {
   });
 
   it('upgradeOnInitPlan and the application name', () => {
-    expect(upgradeOnInitPlan({ upgradeOnInit: true }, {})).to.deep.equal({ target: 'head', lockTimeoutMs: undefined, statementLockTimeoutMs: undefined });
-    expect(upgradeOnInitPlan({ upgradeOnInit: 'heads', lockTimeoutMs: 5, statementLockTimeoutMs: 7 }, {})).to.deep.equal({ target: 'heads', lockTimeoutMs: 5, statementLockTimeoutMs: 7 });
-    expect(upgradeOnInitPlan({ upgradeOnInit: { lockTimeoutMs: 9 }, lockTimeoutMs: 5, statementLockTimeoutMs: 7 }, {})).to.deep.equal({ target: 'head', lockTimeoutMs: 9, statementLockTimeoutMs: 7 });
+    expect(upgradeOnInitPlan({ upgradeOnInit: true }, {})).to.deep.equal({ target: 'head', lockTimeoutMs: undefined, statementLockTimeoutMs: undefined, schema: undefined, tenants: false, concurrency: undefined });
+    expect(upgradeOnInitPlan({ upgradeOnInit: 'heads', lockTimeoutMs: 5, statementLockTimeoutMs: 7 }, {})).to.deep.equal({ target: 'heads', lockTimeoutMs: 5, statementLockTimeoutMs: 7, schema: undefined, tenants: false, concurrency: undefined });
+    expect(upgradeOnInitPlan({ upgradeOnInit: { lockTimeoutMs: 9 }, lockTimeoutMs: 5, statementLockTimeoutMs: 7 }, {})).to.deep.equal({ target: 'head', lockTimeoutMs: 9, statementLockTimeoutMs: 7, schema: undefined, tenants: false, concurrency: undefined });
     for (const off of ['0', 'false', ' OFF ', 'no']) expect(upgradeOnInitPlan({ upgradeOnInit: true }, { MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT: off })).to.equal(undefined);
     expect(upgradeOnInitPlan({ upgradeOnInit: true }, { MIKRO_ORM_ALEMBIC_UPGRADE_ON_INIT: '1' })?.target).to.equal('head');
+    expect(upgradeOnInitPlan({ upgradeOnInit: true, schema: 'tenant_a' }, {})?.schema).to.equal('tenant_a');
+    expect(upgradeOnInitPlan({ upgradeOnInit: { schema: 'tenant_b', tenants: true, concurrency: 3 }, schema: 'tenant_a' }, {})).to.include({ schema: 'tenant_b', tenants: true, concurrency: 3 });
     expect(upgradeOnInitPlan({}, {})).to.equal(undefined);
     expect(upgradeOnInitApplicationName(42, 'web-1')).to.equal('mikro-orm-alembic init pid 42 on web-1');
     expect(upgradeOnInitApplicationName(42, `pod-${'x'.repeat(80)}é`)).to.have.length(63);

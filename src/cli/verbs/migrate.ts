@@ -1,8 +1,6 @@
-import type { RevisionGraph } from '../../graph/revision-graph';
 import type { TransactionMode } from '../../runtime/revision-runner';
 import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
-import { creatingMissingDatabase } from '../missing-database';
 import { RunProgressReporter } from '../progress';
 import { RevisionFormat } from '../revision-format';
 import { namedTarget } from '../revision-names';
@@ -50,7 +48,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   if (options.sql) {
     const range = parseSqlRange(target, verb);
-    const project = await openProject(ctx, 'offline', { resolutionOnly: true });
+    const project = await openProject(ctx, 'offline');
     const runtime = project.runtime({}, { runsRevisions: true });
     const sql = await runtime.offlineSql({
       direction,
@@ -62,7 +60,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     return;
   }
   checkTargetSyntax(target, `${verb} target`);
-  const project = await openProject(ctx, 'database', { resolutionOnly: true });
+  const project = await openProject(ctx, 'database');
   if (options.explain) {
     const { heads } = await project.runtime({}, { runsRevisions: true }).current();
     const plan = direction === 'up' ? project.graph.planUpgrade(heads, target) : project.graph.planDowngrade(heads, target);
@@ -73,16 +71,9 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
       title: `${verb} ${target} would run ${n} revision${n === 1 ? '' : 's'} (nothing was run):`,
     });
   }
-  // with squashed revisions, a database inside a run runs (and ends at) the run's originals
-  const formats = new Map<RevisionGraph, RevisionFormat>();
-  const formatOf = (ids: readonly string[]) => {
-    const graph = project.graphWith(ids);
-    let found = formats.get(graph);
-    if (!found) formats.set(graph, (found = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color)));
-    return found;
-  };
+  const graph = project.graph;
+  const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
   const describe = (id: string) => {
-    const format = formatOf([id]);
     const title = format.title(id);
     const step = direction === 'up' ? `${format.parents(id)} -> ${id}` : `${id} -> ${format.parents(id)}`;
     return title === '' ? step : `${step}, ${title}`;
@@ -102,12 +93,10 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   try {
     const run = { onRevisionStart: progress.start, onRevisionDone: progress.done };
     const resolved = namedTarget(project, target);
-    // a missing database is created for an upgrade, as MikroORM's migration:up does
-    result = direction === 'up' ? await creatingMissingDatabase(project, ctx.output, () => runtime.upgrade(resolved, run)) : await runtime.downgrade(resolved, run);
+    result = direction === 'up' ? await runtime.upgrade(resolved, run) : await runtime.downgrade(resolved, run);
   } finally {
     progress.finish();
   }
-  const format = formatOf(result.headsAfter);
   const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.map((id) => format.line(id, { tree: false })).join(', ');
   if (result.ran.length === 0) {
     ctx.output.line(`Nothing to ${verb}: the database is at ${heads}`);
