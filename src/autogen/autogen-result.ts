@@ -10,6 +10,7 @@ import type { Operation } from './operation';
 import { tsLineComment } from '../script/ts-source';
 import { renderMethodBody, type RenderedOperation } from './render-code';
 import { OperationSqlRenderer } from './render-sql';
+import { lintAcknowledgements } from './lint-acknowledgements';
 import { lockSafeSteps, type LockSafeOptions } from '../safe-ddl/lock-safe-steps';
 import { safetyNotesPerOperation, type SafetyNote } from './safety-notes';
 
@@ -29,6 +30,12 @@ export interface AutogenResult {
   readonly downSql: readonly string[];
   /** Destructive, data-dependent and guessed steps of `up`, in order. */
   readonly notes: readonly SafetyNote[];
+  /**
+   * The revision's `acknowledge` field (lint code → reason): the lint findings of `up` that autogenerate
+   * cannot avoid (a type change, a per-row default, a rename; with `safeDdl: false`, every finding),
+   * each with what the model asks for. `{}` when there are none. See docs/lint.md.
+   */
+  readonly acknowledge: Readonly<Record<string, string>>;
   /** One line per operation of `up` (`+ create table post`, `- drop column user.bio`, ...). `''` when empty. */
   readonly summary: string;
 }
@@ -75,6 +82,7 @@ export async function renderAutogenResult(
     upSql: up.sql,
     downSql: down.sql,
     notes: Object.freeze(notes.flat()),
+    acknowledge: await lintAcknowledgements(up.sql, { safeDdl: options.safeDdl }),
     summary: operations.map(describeOperation).join('\n'),
   });
 }

@@ -385,6 +385,7 @@ export class AlembicMigrator implements IMigrator {
       upBody: result?.upBody,
       downBody: result?.downBody,
       notes: result?.notes.map(describeNote),
+      acknowledge: result?.acknowledge,
     });
     const notes = result?.notes ?? [];
     const code = readFileSync(written.path, 'utf8');

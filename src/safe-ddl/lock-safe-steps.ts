@@ -5,7 +5,7 @@ import { tsTemplateLiteral } from '../script/ts-source';
 import { SqlParseError } from '../sqlparse/errors';
 import { analyzeStatement } from '../sqlparse/analyze-statement';
 import { parseSql } from '../sqlparse/parse-sql';
-import { addsNotValidConstraint, concurrentIndexBuild, notValidConstraint } from '../sqlparse/statement-rewrite';
+import { addsNotValidConstraint, concurrentIndexBuild, dropConstraintFirst, notValidConstraint } from '../sqlparse/statement-rewrite';
 
 /** Options of {@link lockSafeSteps}. */
 export interface LockSafeOptions {
@@ -21,7 +21,8 @@ export interface LockSafeOptions {
  * - index → an INVALID leftover of an interrupted build is dropped, then `create index concurrently if
  *   not exists`, outside the transaction;
  * - unique constraint → the unique index built that way, then `add constraint ... unique using index`;
- * - foreign key, check → `add constraint ... not valid` (a leftover of a failed run dropped first), then
+ * - foreign key, check → `drop constraint if exists ..., add constraint ... not valid` (one statement: a
+ *   leftover of a failed run goes, the table is locked once, nothing is scanned), then
  *   `validate constraint` outside the transaction (its own transaction, SHARE UPDATE EXCLUSIVE: writes go on);
  * - set not null → `check (col is not null) not valid`, `validate`, `set not null` (PostgreSQL 12+ skips
  *   the scan), the helper check dropped;
@@ -133,13 +134,12 @@ async function safeForm(item: RenderedOperation): Promise<RenderedOperation | un
       if (await addsNotValidConstraint(item.statements[0])) return undefined;
       const name = op.kind === 'addForeignKey' ? op.foreignKey.constraintName : op.check.name;
       const table = sqlQualifiedName(op.table.schema, op.table.name);
-      // dropped first when a failed run left it behind (not valid), so the step can run again
-      const drop = `alter table ${table} drop constraint if exists ${sqlIdentifier(name)};`;
-      const add_ = terminate(await notValidConstraint(item.statements[0]));
+      // a leftover of a failed run (not valid) is dropped in the same statement, so the step can run
+      // again and the table's lock is taken once, for no scan
+      const add_ = terminate(await dropConstraintFirst(await notValidConstraint(item.statements[0]), name));
       const validate = `alter table ${table} validate constraint ${sqlIdentifier(name)};`;
-      return withCode(item, [drop, add_, validate], [
+      return withCode(item, [add_, validate], [
         'lock-safe (safe-ddl): added not valid (no scan), then validated in its own transaction while writes go on',
-        add(drop),
         add(add_),
         ...outside([validate]),
       ]);
@@ -149,12 +149,14 @@ async function safeForm(item: RenderedOperation): Promise<RenderedOperation | un
       const table = sqlQualifiedName(op.table.schema, op.table.name);
       const helper = helperName(op.table.name, op.column);
       const drop = `alter table ${table} drop constraint if exists ${sqlIdentifier(helper)};`;
-      const check = `alter table ${table} add constraint ${sqlIdentifier(helper)} check (${sqlIdentifier(op.column)} is not null) not valid;`;
+      // a leftover helper of a failed run is dropped in the same statement (one short lock)
+      const check = `alter table ${table} drop constraint if exists ${sqlIdentifier(helper)}, add constraint ${sqlIdentifier(helper)} check (${sqlIdentifier(op.column)} is not null) not valid;`;
       const validate = `alter table ${table} validate constraint ${sqlIdentifier(helper)};`;
+      // set not null and the helper's drop are separate statements: one ALTER TABLE would drop the
+      // helper before set not null looks for it, and scan; both go out in one message with the COMMIT
       const setNotNull = `alter table ${table} alter column ${sqlIdentifier(op.column)} set not null;`;
-      return withCode(item, [drop, check, validate, setNotNull, drop], [
+      return withCode(item, [check, validate, setNotNull, drop], [
         'lock-safe (safe-ddl): a validated check proves the column has no NULL, so set not null skips its scan (PostgreSQL 12+)',
-        add(drop),
         add(check),
         ...outside([validate]),
         add(setNotNull),

@@ -30,6 +30,11 @@ export interface RevisionTemplate {
   readonly importFrom?: string;
   /** Safety notes listed at the end of the header comment, one line each (autogenerate's). */
   readonly notes?: readonly string[];
+  /**
+   * Lint codes the revision acknowledges, each with its reason: rendered as the `acknowledge` field
+   * (codes as keys, reasons as escaped string literals). Default: none (not rendered).
+   */
+  readonly acknowledge?: Readonly<Record<string, string>>;
 }
 
 /** A rendered revision file. */
@@ -69,6 +74,8 @@ export interface WriteRevisionOptions extends WriteOptionsBase {
   readonly downBody?: string;
   /** Safety notes listed in the header comment (see {@link RevisionTemplate.notes}). */
   readonly notes?: readonly string[];
+  /** Lint acknowledgements (see {@link RevisionTemplate.acknowledge}). */
+  readonly acknowledge?: Readonly<Record<string, string>>;
 }
 
 /** Options of `writeMerge`. */
@@ -136,6 +143,7 @@ export function renderRevision(template: RevisionTemplate): RenderedRevision {
     `  override readonly branchLabels = ${list(template.branchLabels ?? [])};`,
     `  override readonly dependsOn = ${list(template.dependsOn ?? [])};`,
     ...(template.transactional === false ? ['  override readonly transactional = false;'] : []),
+    ...acknowledgeField(template.acknowledge),
   ];
   const text = [
     ...header,
@@ -190,6 +198,7 @@ export function writeRevision(options: WriteRevisionOptions): WrittenRevision {
     downBody: options.downBody,
     importFrom: options.importFrom,
     notes: options.notes,
+    acknowledge: options.acknowledge,
   });
 }
 
@@ -351,6 +360,17 @@ function linesInsideLiterals(lines: readonly string[]): boolean[] {
     }
   }
   return result;
+}
+
+/** `override readonly acknowledge = { CODE: 'reason', ... };`, or nothing when there is none. */
+function acknowledgeField(acknowledge: Readonly<Record<string, string>> | undefined): string[] {
+  const entries = Object.entries(acknowledge ?? {});
+  if (entries.length === 0) return [];
+  return [
+    '  override readonly acknowledge = {',
+    ...entries.map(([code, reason]) => `    ${isTsIdentifier(code) ? code : quote(code)}: ${quote(reason)},`),
+    '  };',
+  ];
 }
 
 function list(items: readonly string[]): string {

@@ -46,6 +46,43 @@ export async function notValidConstraint(sql: string): Promise<string> {
 }
 
 /**
+ * `alter table t add constraint "c" ...` → `alter table t drop constraint if exists "c", add constraint "c" ...`:
+ * a leftover of a failed run is dropped in the same statement, so the table's lock is taken once.
+ * PostgreSQL runs an `ALTER TABLE`'s drops before its adds, so the new constraint is the one that stays.
+ *
+ * @throws {TypeError} when `sql` is not one `ALTER TABLE` whose only command adds constraint `name`
+ * @example
+ * ```ts
+ * await dropConstraintFirst('alter table "t" add constraint "c" check (a > 0) not valid;', 'c');
+ * // 'alter table "t" drop constraint if exists "c", add constraint "c" check (a > 0) not valid'
+ * ```
+ */
+export async function dropConstraintFirst(sql: string, name: string): Promise<string> {
+  const [statement] = await parseSql(sql);
+  const text = await single(sql, 'AlterTableStmt');
+  const before = analyzeStatement(statement).changes;
+  if (before.length !== 1 || !('constraint' in before[0]) || before[0].constraint !== name || !before[0].kind.startsWith('add')) {
+    throw new TypeError(`expected one added constraint ${name}: ${sql}`);
+  }
+  const add = (await scanSql(text)).find((t) => t.keyword && t.text.toLowerCase() === 'add');
+  if (!add) throw new TypeError(`no add keyword in: ${text}`);
+  const bytes = Buffer.from(text, 'utf8');
+  const out = `${bytes.subarray(0, add.start).toString('utf8')}drop constraint if exists ${quoteIdentifier(name)}, ${bytes.subarray(add.start).toString('utf8')}`;
+  const [check] = await parseSql(out);
+  const changes = analyzeStatement(check).changes;
+  const cmds = (check.node.cmds as { AlterTableCmd?: { subtype?: string; missing_ok?: boolean; name?: string } }[] | undefined) ?? [];
+  const drop = cmds[0]?.AlterTableCmd;
+  if (changes.length !== 2 || drop?.subtype !== 'AT_DropConstraint' || drop.missing_ok !== true || drop.name !== name || changes[1].kind !== before[0].kind) {
+    throw new TypeError(`could not drop constraint ${name} first in: ${sql}`);
+  }
+  return out;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
  * Whether the statement adds a foreign key or check constraint that is already `not valid` (as the
  * catalog's definition of a constraint never validated reads): adding it takes no scan, and validating it
  * would change what it is.

@@ -63,14 +63,14 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     if (graph.has(label)) throw new RevisionGraphError('DUPLICATE_BRANCH_LABEL', `Branch label '${label}' is the id of a revision`, [label]);
   }
   const head = options.baseline ? null : parentOf(graph, options.head === undefined ? undefined : namedTarget(project, options.head));
-  let bodies: { upBody?: string; downBody?: string } = {};
+  let bodies: { upBody?: string; downBody?: string; acknowledge?: Readonly<Record<string, string>> } = {};
   if (options.baseline) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { baselineRevision } = require('../autogenerate-revision') as typeof import('../autogenerate-revision');
     const result = await baselineRevision(project);
     if (result.empty) throw new CliUsageError('--baseline: the entities describe no table, type or schema; nothing to write');
     ctx.output.lines(result.summary.split('\n'));
-    bodies = { upBody: result.upBody, downBody: result.downBody };
+    bodies = { upBody: result.upBody, downBody: result.downBody, acknowledge: result.acknowledge };
   } else if (options.autogenerate) {
     const parents = head === undefined ? [...graph.heads] : head === null ? [] : [...head];
     if (head === undefined && parents.length > 1) {
@@ -85,7 +85,7 @@ export async function revision(ctx: VerbContext, options: RevisionOptions): Prom
     }
     for (const note of result.notes) ctx.output.warn(`${note.code}: ${note.message}`);
     ctx.output.lines(result.summary.split('\n'));
-    bodies = { upBody: result.upBody, downBody: result.downBody };
+    bodies = { upBody: result.upBody, downBody: result.downBody, acknowledge: result.acknowledge };
   }
   const written = writeRevision({
     directory: project.writeFolder,

@@ -107,6 +107,7 @@ export class AutogenHarness {
         message,
         upBody: result.upBody,
         downBody: result.downBody,
+        acknowledge: result.acknowledge,
         importFrom: SCRIPT_MODULE,
       });
       return { result, written, text: readFileSync(written.path, 'utf8') };
