@@ -195,7 +195,7 @@ function writer(url: string): { ready: Promise<void>; stop: () => Promise<number
           let since = new Map();
           while (tracing) {
             const r = await m.query(
-              "select coalesce(w.wait_event_type || ':' || w.wait_event, 'cpu') as ev, (select string_agg(b.pid || ' ' || coalesce(b.application_name, '') || ' [' || coalesce((select string_agg(l.mode, ',') from pg_locks l where l.pid = b.pid and l.granted and l.relation = 'item'::regclass), '') || '] ' || left(regexp_replace(b.query, '\\s+', ' ', 'g'), 140), ' | ') from pg_stat_activity b where b.pid = any(pg_blocking_pids(w.pid))) as blockers, w.state from pg_stat_activity w where w.pid = $1",
+              "select coalesce(w.wait_event_type || ':' || w.wait_event, 'cpu') as ev, (select string_agg(b.pid || ' ' || coalesce(b.application_name, '') || ' [' || coalesce((select string_agg(l.mode, ',') from pg_locks l where l.pid = b.pid and l.granted and l.relation = 'item'::regclass), '') || '] ' || left(regexp_replace(b.query, '[[:space:]]+', ' ', 'g'), 140), ' | ') from pg_stat_activity b where b.pid = any(pg_blocking_pids(w.pid))) as blockers, w.state from pg_stat_activity w where w.pid = $1",
               [pid],
             );
             const row = r.rows[0];
@@ -207,7 +207,6 @@ function writer(url: string): { ready: Promise<void>; stop: () => Promise<number
           }
           await m.end();
         })();
-        for (const [k, v] of seen) if (v < 20) seen.delete(k);
       }
       process.stdout.write('ready\\n');
       while (running) {
