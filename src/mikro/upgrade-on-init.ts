@@ -26,7 +26,7 @@ export interface UpgradeOnInitPlan {
   readonly target: string;
   /** How long to wait for the migration lock (`undefined`: the plugin's `lockTimeoutMs`, else 60 000). */
   readonly lockTimeoutMs: number | undefined;
-  /** `lock_timeout` of the revisions (`undefined`: the plugin's `statementLockTimeoutMs`, else the server's). */
+  /** `lock_timeout` of the revisions (`undefined`: the plugin's `statementLockTimeoutMs`, else the runtime's 2 s). */
   readonly statementLockTimeoutMs: number | undefined;
   /** Schema-per-tenant: the tenant schema this instance upgrades (`undefined`: none, the database). */
   readonly schema: string | undefined;
