@@ -17,7 +17,7 @@ import { CliUsageError, DatabaseNotAtHeadError } from './errors';
  * ```
  */
 export async function autogenerateRevision(project: CliProject, parents: readonly string[], url?: string, safeDdl?: boolean): Promise<AutogenResult> {
-  const loaded = project.ormConfig;
+  const loaded = project.fullConfig;
   if (loaded === null) {
     throw new CliUsageError(
       '--autogenerate compares the entities of the MikroORM config with its database, but no MikroORM config was found',
@@ -68,7 +68,7 @@ export async function autogenerateRevision(project: CliProject, parents: readonl
  * ```
  */
 export async function baselineRevision(project: CliProject): Promise<AutogenResult> {
-  const loaded = project.ormConfig;
+  const loaded = project.fullConfig;
   if (loaded === null) {
     throw new CliUsageError(
       '--baseline writes the entities of the MikroORM config as a revision, but no MikroORM config was found',

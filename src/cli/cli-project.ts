@@ -9,7 +9,7 @@ import type { TransactionMode } from '../runtime/revision-runner';
 import type { VersionTableOptions } from '../runtime/version-table';
 import { ScriptDirectory } from '../script/script-directory';
 import { ConfigLoadError, NoConnectionError } from './errors';
-import { loadOrmConfig, type LoadedOrmConfig } from './orm-config';
+import { loadOrmConfig, resolveOrmConfig, type LoadedOrmConfig, type OrmConfigResolution } from './orm-config';
 import { configSearchPaths, readProjectSettings, type ProjectSettings } from './project-settings';
 import { prefetchingSource } from './prefetching-source';
 import { ensureTsLoader, prefersTypeScript } from './ts-loader';
@@ -85,8 +85,8 @@ export class CliProject {
     readonly options: ResolvedOptions,
     /** The database, or `null` when the verb does not need one or none is configured. */
     readonly connection: ConnectionOptions | null,
-    /** The MikroORM config that was loaded, or `null`. */
-    readonly ormConfig: LoadedOrmConfig | null,
+    /** What the MikroORM config gave (loaded now, or its cached resolution), or `null`. */
+    readonly ormConfig: OrmConfigResolution | null,
     readonly settings: ProjectSettings,
     readonly cwd: string,
     /** `--schema`: the tenant schema database verbs work in, or `undefined`. */
@@ -98,27 +98,31 @@ export class CliProject {
    * package.json's `"mikro-orm-alembic"` `path`/`pathTs` (relative to that package.json), else the
    * config's `alembic({ path, pathTs })`, else its `migrations.path`/`pathTs` (relative to its
    * `baseDir`), else `migrations`. `writing` (revision, merge): read the folder new revisions go to.
+   * `resolutionOnly` (upgrade, current, stamp, ...): the verb needs the folders, options and
+   * connection of the config, not MikroORM itself: a cached resolution is used when it is still valid
+   * (see `config-cache.ts`), and {@link fullConfig} is not available.
    */
   static async open(
     global: GlobalOptions,
     need: ProjectNeed,
     cwd: string,
     warn: (message: string) => void,
-    options: { writing?: boolean; note?: (message: string) => void } = {},
+    options: { writing?: boolean; note?: (message: string) => void; resolutionOnly?: boolean } = {},
   ): Promise<CliProject> {
     const settings = readProjectSettings(cwd);
     const key = settings.alembic;
     const folderKnown = global.path !== undefined || key?.path !== undefined || key?.pathTs !== undefined;
     const preferTs = prefersTypeScript(settings, cwd);
 
-    let config: LoadedOrmConfig | null = null;
+    let config: OrmConfigResolution | null = null;
     const wantsConfig =
       need === 'graph'
         ? !folderKnown
         : (global.config?.length ?? 0) > 0 || !folderKnown || configExists(settings, cwd, preferTs) || (need === 'database' && !global.url);
     if (wantsConfig) {
       try {
-        config = await loadOrmConfig(settings, { configPaths: global.config, contextName: global.context, cwd, note: options.note });
+        const request = { configPaths: global.config, contextName: global.context, cwd, note: options.note };
+        config = options.resolutionOnly ? await resolveOrmConfig(settings, request, preferTs) : await loadOrmConfig(settings, request);
       } catch (error) {
         // marks of applied revisions are a bonus: a config that cannot be loaded only loses them
         if (need !== 'optional-database' || !folderKnown || !(error instanceof ConfigLoadError)) throw error;
@@ -159,8 +163,8 @@ export class CliProject {
       transactionMode:
         key?.transactionMode ??
         fromConfig?.transactionMode ??
-        // MikroORM's migrations.allOrNothing, when the config sets it (required here: only with a config)
-        (config === null ? undefined : (require('../mikro/all-or-nothing') as typeof import('../mikro/all-or-nothing')).transactionModeOf(config.config)),
+        // MikroORM's migrations.allOrNothing, when the config sets it
+        config?.transactionMode,
       strict: key?.strict ?? fromConfig?.strict,
       importFrom: key?.importFrom ?? fromConfig?.importFrom,
       dropUnusedEnums: fromConfig?.dropUnusedEnums,
@@ -183,6 +187,16 @@ export class CliProject {
     const readTs = preferTs || options.writing === true;
     const folder = readTs ? (pathTs ?? path) : path;
     return new CliProject(folder, pathTs ?? path, folderSource, readTs, resolved, connection, config, settings, cwd, global.schema);
+  }
+
+  /**
+   * The MikroORM config as loaded (its `Configuration`, for MikroORM itself), or `null` when there is
+   * none. Not available to a project opened with `resolutionOnly`.
+   */
+  get fullConfig(): LoadedOrmConfig | null {
+    if (this.ormConfig === null) return null;
+    if (!('config' in this.ormConfig)) throw new Error('internal: this verb opened the project with resolutionOnly, but needs the MikroORM config');
+    return this.ormConfig as LoadedOrmConfig;
   }
 
   /** The revision files (read once, from the file text: nothing is imported). */
@@ -221,10 +235,9 @@ export class CliProject {
    */
   runtime(overrides: Partial<MigrationRuntimeOptions> = {}, options: { runsRevisions?: boolean; prefetch?: 'up' | 'down' } = {}): MigrationRuntime {
     const graph = this.graph;
-    if (options.runsRevisions) this.loadableSource();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MigrationRuntime: Runtime } = require('../runtime/migration-runtime') as typeof import('../runtime/migration-runtime');
-    let source = this.source();
+    let source = options.runsRevisions ? this.loadableSource() : this.source();
     if (options.prefetch !== undefined) {
       const direction = options.prefetch;
       // a chain's next revision is the only child (up) or the only parent (down)
@@ -254,28 +267,44 @@ export class CliProject {
   private historySeed(): MigrationRuntimeOptions['historySeed'] {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { mikroOrmHistory } = require('../adopt/mikro-orm-history') as typeof import('../adopt/mikro-orm-history');
-    const config = this.ormConfig?.config;
-    const migrations = (config?.get('migrations') ?? {}) as { tableName?: string };
+    const { tableName, schema } = this.ormConfig?.mikroOrmHistory ?? { tableName: undefined, schema: undefined };
     const table = this.options.versionTable;
     const ours = `${this.schema ?? table?.schema ?? 'public'}.${table?.name ?? 'mikro_orm_alembic_version'}`;
-    if (migrations.tableName === ours || migrations.tableName === (table?.name ?? 'mikro_orm_alembic_version')) return undefined;
+    if (tableName === ours || tableName === (table?.name ?? 'mikro_orm_alembic_version')) return undefined;
     // in a tenant schema, MikroORM's history is that schema's own
-    const schema = this.schema ?? (config?.get('schema') as string | undefined) ?? undefined;
-    return mikroOrmHistory({ tableName: migrations.tableName, schema, baseDir: this.cwd });
+    return mikroOrmHistory({ tableName, schema: this.schema ?? schema, baseDir: this.cwd });
   }
 
-  /** The folder's revisions as the runtime loads them (`pg` and the runtime are not loaded before). */
+  /**
+   * The folder's revisions as the runtime loads them (`pg` and the runtime are not loaded before). A
+   * TypeScript revision's imports (a helper of the project) need ts-node, registered when the first
+   * module is loaded (as loading the config would have), not before: a run with nothing to do never
+   * starts it.
+   */
   source(): RevisionSource {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { scriptDirectorySource } = require('../runtime/script-source') as typeof import('../runtime/script-source');
-    this.revisionSource ??= scriptDirectorySource(this.scripts, { cwd: this.cwd });
+    this.revisionSource ??= this.registeringTsNode(scriptDirectorySource(this.scripts, { cwd: this.cwd }), false);
     return this.revisionSource;
   }
 
-  /** {@link source}, with ts-node registered first when the folder has TypeScript revisions (their modules will be imported). */
+  /** {@link source}, with ts-node registered (or its absence reported) before the first TypeScript revision's module is loaded. */
   loadableSource(): RevisionSource {
-    if (this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
-    return this.source();
+    return this.registeringTsNode(this.source(), true);
+  }
+
+  /** `source` whose first `load` registers ts-node when the folder has TypeScript revisions: always, or when the project uses it. */
+  private registeringTsNode(source: RevisionSource, always: boolean): RevisionSource {
+    if (!this.scripts.scripts.some((s) => extname(s.path) === '.ts')) return source;
+    let registered = false;
+    const load = async (id: string) => {
+      if (!registered) {
+        registered = true;
+        if (always || (this.settings.useTsNode !== false && prefersTypeScript(this.settings, this.cwd))) ensureTsLoader(this.settings, this.cwd);
+      }
+      return source.load(id);
+    };
+    return Object.freeze({ ...source, load });
   }
 }
 
@@ -296,7 +325,7 @@ function warnOnDisagreement(
   key: NonNullable<ProjectSettings['alembic']>,
   fromConfig: NonNullable<LoadedOrmConfig['alembic']>,
   settings: ProjectSettings,
-  config: LoadedOrmConfig,
+  config: OrmConfigResolution,
   warn: (message: string) => void,
 ): void {
   const folder = (base: string, p: string | undefined) => (p === undefined ? undefined : resolve(base, p));

@@ -5,12 +5,16 @@ import type { ClientConfig } from 'pg';
 import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
 import { connectionFromConfig } from '../mikro/orm-connection';
 import { InvalidConnectionError } from '../runtime/errors';
+import type { TransactionMode } from '../runtime/revision-runner';
 import { ConfigLoadError } from './errors';
 import type { ProjectSettings } from './project-settings';
 import { prefersTypeScript, ensureTsLoader } from './ts-loader';
 
-/** What the bin takes from a MikroORM config. */
-export interface LoadedOrmConfig {
+/**
+ * What the bin takes from a MikroORM config to find the revisions and the database: plain data, which
+ * `config-cache.ts` can keep between runs (without the password) and give back without loading the config.
+ */
+export interface OrmConfigResolution {
   /** The config file that was loaded (absolute), or `null` when it came from `MIKRO_ORM_*` variables alone. */
   readonly file: string | null;
   /** The plugin options found among `extensions` (`alembic({...})`), or `undefined` without the plugin. */
@@ -30,6 +34,16 @@ export interface LoadedOrmConfig {
   connectionSettings(): ClientConfig | null;
   /** Why the config has no connection (MikroORM's message), or `null` when it has one. */
   readonly noDatabase: string | null;
+  /** MikroORM's `migrations.allOrNothing` as a transaction mode, when the config sets it. */
+  readonly transactionMode: TransactionMode | undefined;
+  /** MikroORM's `ensureDatabase` (on unless the config sets it to `false`): `upgrade` and `stamp` create a missing database. */
+  readonly ensureDatabase: boolean;
+  /** MikroORM's own migrations table (`migrations.tableName`) and the config's `schema`: an adopted project's history. */
+  readonly mikroOrmHistory: { readonly tableName: string | undefined; readonly schema: string | undefined };
+}
+
+/** What the bin takes from a MikroORM config it loaded: the resolution, and the configuration itself. */
+export interface LoadedOrmConfig extends OrmConfigResolution {
   /** The loaded configuration itself (for `MikroORM.init`, which `revision --autogenerate` needs). */
   readonly config: Configuration;
 }
@@ -43,6 +57,8 @@ export interface OrmConfigRequest {
   /** `--context`; default `MIKRO_ORM_CONTEXT_NAME`, else `default`. */
   readonly contextName?: string;
   readonly cwd: string;
+  /** Told the config files that were looked for, before the one found, and did not exist. */
+  readonly onSearched?: (absent: readonly string[]) => void;
 }
 
 const CONNECTION_VARIABLES = ['MIKRO_ORM_CLIENT_URL', 'MIKRO_ORM_HOST', 'MIKRO_ORM_DB_NAME'];
@@ -68,9 +84,12 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ConfigurationLoader } = require('@mikro-orm/core') as typeof import('@mikro-orm/core');
   // before any config is built: MikroORM's allOrNothing default made recognisable (a config that sets it is honoured)
-  (require('../mikro/all-or-nothing') as typeof import('../mikro/all-or-nothing')).markAllOrNothingDefault();
+  const allOrNothing = require('../mikro/all-or-nothing') as typeof import('../mikro/all-or-nothing');
+  allOrNothing.markAllOrNothingDefault();
   const paths = explicit ? [...(request.configPaths as readonly string[])] : ConfigurationLoader.getConfigPaths();
-  const found = paths.map((p) => (isAbsolute(p) ? p : resolve(request.cwd, p))).find((p) => existsSync(p)) ?? null;
+  const candidates = paths.map((p) => (isAbsolute(p) ? p : resolve(request.cwd, p)));
+  const found = candidates.find((p) => existsSync(p)) ?? null;
+  request.onSearched?.(found === null ? candidates : candidates.slice(0, candidates.indexOf(found)));
   if (found === null) {
     if (explicit) throw new ConfigLoadError(`MikroORM config file not found: ${paths.join(', ')}`, paths);
     if (!CONNECTION_VARIABLES.some((v) => process.env[v])) return null;
@@ -103,7 +122,7 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
   }
   if (found !== null && request.note !== undefined) noteWhenNotObvious(found, paths, explicit, settings, request.cwd, request.note);
   else if (found === null && request.note !== undefined) request.note('Using the MikroORM config from the MIKRO_ORM_* environment variables (no config file found)');
-  const migrations = (config.get('migrations') ?? {}) as { path?: string; pathTs?: string };
+  const migrations = (config.get('migrations') ?? {}) as { path?: string; pathTs?: string; tableName?: string };
   const loaded = config;
   return Object.freeze({
     file: found,
@@ -113,8 +132,65 @@ export async function loadOrmConfig(settings: ProjectSettings, request: OrmConfi
     baseDir: String(config.get('baseDir') ?? request.cwd),
     connectionSettings: () => (noDatabase === null ? connectionOf(loaded, found) : null),
     noDatabase,
+    transactionMode: allOrNothing.transactionModeOf(config),
+    ensureDatabase: config.get('ensureDatabase') !== false,
+    mikroOrmHistory: Object.freeze({ tableName: migrations.tableName, schema: (config.get('schema') as string | undefined) ?? undefined }),
     config,
   });
+}
+
+/**
+ * What the bin takes from the MikroORM config (see {@link loadOrmConfig}), from a cached resolution
+ * when nothing it depends on changed since it was cached (`config-cache.ts`): then neither ts-node
+ * nor MikroORM is loaded. Otherwise the config is loaded, and its resolution cached when it can be
+ * kept without a secret. For verbs that need the folders, the options and the connection only.
+ *
+ * @example
+ * ```ts
+ * const resolution = await resolveOrmConfig(readProjectSettings(cwd), { cwd }, true);
+ * console.log(resolution?.connectionSettings()?.database);
+ * ```
+ */
+export async function resolveOrmConfig(settings: ProjectSettings, request: OrmConfigRequest, preferTs: boolean): Promise<OrmConfigResolution | null> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConfigCache } = require('./config-cache') as typeof import('./config-cache');
+  const cache = ConfigCache.for(settings, { cwd: request.cwd, configPaths: request.configPaths, contextName: request.contextName, preferTs });
+  const hit = cache?.read();
+  if (hit) {
+    for (const note of hit.notes) request.note?.(note);
+    return hit.resolution;
+  }
+  if (cache === null) return loadOrmConfig(settings, request);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { recordConfigReads } = require('./config-reads') as typeof import('./config-reads');
+  const notes: string[] = [];
+  let absent: readonly string[] = [];
+  let file: string | null = null;
+  const { result, reads } = await recordConfigReads(async () => {
+    const loaded = await loadOrmConfig(settings, {
+      ...request,
+      note: (message) => {
+        notes.push(message);
+        request.note?.(message);
+      },
+      onSearched: (paths) => (absent = paths),
+    });
+    file = loaded?.file ?? null;
+    return loaded;
+  }, () => file);
+  if (result !== null) {
+    // the search: a config file that appears before the one found (or a compiled one) would be loaded instead
+    const compiled = ['dist', 'build', 'src'].map((dir) => resolve(request.cwd, dir, 'mikro-orm.config.js'));
+    // what MikroORM and ts-node read for the config: package.json, .env (MIKRO_ORM_* variables), tsconfig.json
+    const read = [
+      settings.packageJson,
+      resolve(request.cwd, process.env.MIKRO_ORM_ENV ?? '.env'),
+      resolve(process.cwd(), process.env.MIKRO_ORM_ENV ?? '.env'),
+      resolve(request.cwd, settings.tsConfigPath ?? 'tsconfig.json'),
+    ].filter((p): p is string => p !== null);
+    cache.write(result, reads, [...read, ...absent, ...compiled.filter((p) => p !== result.file && !existsSync(p))], notes);
+  }
+  return result;
 }
 
 /** The database name the config is loaded with when it names none (never connected to). */

@@ -51,12 +51,13 @@ const HINTS: Record<string, string> = {
 };
 
 /**
- * The bin never creates a database; MikroORM's `migration:up` does (its `ensureDatabase`), and the
- * message says which to use.
+ * `upgrade` and `stamp` create a missing database, as MikroORM's `migration:up` does (its
+ * `ensureDatabase`); the other commands (and a config with `ensureDatabase: false`) do not, and the
+ * hint says so.
  */
 const MISSING_DATABASE_HINT =
-  'the bin does not create databases (npx mikro-orm migration:up does, through MikroORM\'s ensureDatabase): ' +
-  'create it first (createdb, or npx mikro-orm migration:up once), or point --url / clientUrl at one that exists';
+  'upgrade and stamp create a missing database, as npx mikro-orm migration:up does, unless the config sets ensureDatabase: false; ' +
+  'other commands read an existing one: run upgrade first, create it (createdb), or point --url / clientUrl at one that exists';
 
 /** A connection refused because the database does not exist (PostgreSQL's 3D000). */
 function isMissingDatabase(error: AlembicError): boolean {

@@ -25,6 +25,6 @@ export interface VerbContext {
  * const project = await openProject(ctx, 'graph');
  * ```
  */
-export async function openProject(ctx: VerbContext, need: ProjectNeed, options: { writing?: boolean } = {}): Promise<CliProject> {
+export async function openProject(ctx: VerbContext, need: ProjectNeed, options: { writing?: boolean; resolutionOnly?: boolean } = {}): Promise<CliProject> {
   return CliProject.open(ctx.global, need, ctx.cwd, (message) => ctx.output.warn(message), { ...options, note: (message) => ctx.output.note(message) });
 }

@@ -99,7 +99,7 @@ export class TargetResolver {
         matches = matches.filter((m) => this.sharesLineageWith(this.keyToIndex(m), [branch]));
       }
       if (matches.length === 0) {
-        const hint = name.length < MIN_PREFIX_KEY_LENGTH ? '; a partial revision id needs at least four characters' : '';
+        const hint = name.length < MIN_PREFIX_KEY_LENGTH ? '; a prefix matches only ids and labels of four characters or more (type a shorter label whole)' : '';
         throw new RevisionGraphError('UNKNOWN_REVISION', `No such revision or branch '${name}'${hint}`, [name]);
       }
       if (matches.length > 1) {

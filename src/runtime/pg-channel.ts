@@ -1,7 +1,8 @@
-import { Client, Query, type ClientConfig, type QueryResult } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
 import { connectionFailure, fallsBack, resolveConnection, type ConnectionOptions } from './connection';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
 import { terminateStatement } from './sql-text';
+import { pg } from './pg-module';
 
 /** The `application_name` our connections carry unless configured otherwise. */
 export const DEFAULT_APPLICATION_NAME = 'mikro-orm-alembic';
@@ -76,7 +77,7 @@ export class PgChannel implements SqlChannel {
   private static async open(attempt: ClientConfig, applicationName: string): Promise<PgChannel> {
     const config: ClientConfig = { ...attempt };
     if (config.application_name === undefined) config.application_name = applicationName;
-    const client = new Client(config);
+    const client = new pg.Client(config);
     // Without a listener, an 'error' on an idle connection (terminated backend) would crash the process.
     let early: Error | null = null;
     client.on('error', (e: Error) => {
@@ -237,12 +238,12 @@ interface QueryHandlers {
  * A pg `Query` that counts the commands the server completed, so that the failing statement of a
  * multi-statement message is known (the server stops at the first error).
  */
-class CountingQuery extends Query {
+class CountingQuery extends pg.Query {
   completed = 0;
 
   handleCommandComplete(message: unknown, connection: unknown): void {
     this.completed += 1;
-    (Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
+    (pg.Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
   }
 
   /** Submits this query on `client`; resolves with one result per completed command. */

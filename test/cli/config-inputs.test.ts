@@ -87,13 +87,40 @@ describe('cli: inputs (--sql and --url need no database in the config; which con
     expect(ts.stderr).to.equal('');
   });
 
-  it('a database that does not exist: upgrade refuses and the hint says the bin does not create it, migration:up does', async () => {
+  it('a database that does not exist: upgrade and stamp create it (as migration:up does) and say so; current refuses with a hint; ensureDatabase: false refuses', async () => {
     const project = new TestProject({ packageJson: { 'mikro-orm-alembic': { path: 'migrations' } } });
     project.write('migrations/aaaa00000001_a.js', tableRevision('aaaa00000001', null));
+    const name = `mo_alembic_created_${process.pid}_${Date.now()}`;
     const missing = new URL(db.url);
-    missing.pathname = '/mo_alembic_no_such_database';
-    const r = await project.run(['upgrade', 'head', '--url', missing.toString()], { env });
-    expect(r.code).to.equal(1);
-    expect(r.stderr).to.contain('does not exist').and.to.contain('the bin does not create databases').and.to.contain('npx mikro-orm migration:up');
+    missing.pathname = `/${name}`;
+    missing.password = 'Created-Db-Pw-5';
+    const drop = () => query(db.serverUrl, `drop database if exists "${name}" with (force)`);
+    try {
+      const current = await project.run(['current', '--url', missing.toString()], { env });
+      expect(current.code).to.equal(1);
+      expect(current.stderr).to.contain('does not exist').and.to.contain('upgrade and stamp create a missing database');
+      const up = await project.run(['upgrade', 'head', '--url', missing.toString()], { env });
+      expect(up.code, up.stderr).to.equal(0);
+      expect(up.stderr).to.contain(`Created database "${name}" (it did not exist)`);
+      expect(up.stdout + up.stderr).not.to.contain('Created-Db-Pw-5');
+      expect(await appliedIds(missing.toString())).to.deep.equal(['aaaa00000001']);
+      await drop();
+      const stamped = await project.run(['stamp', 'head', '--url', missing.toString()], { env });
+      expect(stamped.code, stamped.stderr).to.equal(0);
+      expect(stamped.stderr).to.contain(`Created database "${name}"`);
+      expect(await appliedIds(missing.toString())).to.deep.equal(['aaaa00000001']);
+      await drop();
+
+      // a config that turns MikroORM's ensureDatabase off: refused, nothing created
+      const off = new TestProject();
+      off.writeConfig(missing.toString(), { extra: 'ensureDatabase: false,' });
+      off.write('migrations/aaaa00000001_a.js', tableRevision('aaaa00000001', null));
+      const refused = await off.run(['upgrade', 'head'], { env });
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain('does not exist').and.to.contain('ensureDatabase: false');
+      expect(await query(db.serverUrl, 'select 1 from pg_database where datname = $1', [name])).to.have.length(0);
+    } finally {
+      await drop();
+    }
   });
 });

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Entity, PrimaryKey } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { ConnectionFailedError } from '../../src';
+import { fallsBack, resolveConnection } from '../../src/runtime/connection';
 import { addRevision, initOrm, tempDir } from '../mikro/support/orm';
 import { useTestDatabase } from '../support/database';
 import { appliedIds, cliBuild, query, tableRevision, tTables, TestProject } from './support/cli';
@@ -98,6 +99,24 @@ describe('cli: connection settings (malformed URLs, secrets, sslmode)', function
     } finally {
       await orm.close(true);
       dir.cleanup();
+    }
+  });
+
+  it('a refused connection fails at once with ECONNREFUSED, without a retry, in every sslmode (issue 11 item 9)', async () => {
+    // at most one attempt: a refused connection is never a reason to try the next form (libpq's fallbacks are for SSL only)
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    for (const mode of ['disable', 'allow', 'prefer', 'require']) {
+      const resolved = resolveConnection(`postgres://user:${SECRET}@127.0.0.1:1/nowhere?sslmode=${mode}`);
+      expect(fallsBack(resolved, refused), mode).to.equal(false);
+    }
+    for (const mode of ['prefer', 'allow']) {
+      const p = project(db.url);
+      const r = await p.run(['upgrade', 'head', '--url', `postgres://user:${SECRET}@127.0.0.1:1/nowhere?sslmode=${mode}`]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.contain('Cannot connect to PostgreSQL at 127.0.0.1:1/nowhere').and.to.contain('ECONNREFUSED');
+      expect(r.stderr.match(/ECONNREFUSED/g) ?? []).to.have.length(1);
+      expect(r.stdout + r.stderr).not.to.contain(SECRET);
+      expect(await appliedIds(db.url).catch(() => [])).to.deep.equal([]);
     }
   });
 });

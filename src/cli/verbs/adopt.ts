@@ -24,7 +24,7 @@ export async function adopt(ctx: VerbContext, options: AdoptVerbOptions): Promis
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require('../../adopt') as typeof import('../../adopt');
   const project = await openProject(ctx, 'offline', { writing: true });
-  const loaded = project.ormConfig;
+  const loaded = project.fullConfig;
   if (loaded === null) throw new api.AdoptFolderError('adopt needs the MikroORM config (mikro-orm.config.ts): none was found');
   const extensions = (loaded.config.get('extensions') ?? []) as readonly unknown[];
   if (extensions.some(isMikroOrmMigrator)) throw new api.AdoptOldMigratorError(loaded.file);

@@ -22,7 +22,7 @@ export interface CurrentOptions extends FanoutVerbOptions {
 export async function current(ctx: VerbContext, options: CurrentOptions): Promise<void> {
   if (wantsFanout(options)) return fanout(ctx, { kind: 'current' }, options, {});
   refuseFanoutOnly(options, 'current', true);
-  const project = await openProject(ctx, 'database');
+  const project = await openProject(ctx, 'database', { resolutionOnly: true });
   const runtime = project.runtime({ log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) } });
   const state = await runtime.current();
   const format = new RevisionFormat(project.graph, project.scripts.scripts, ctx.cwd, ctx.output.color);

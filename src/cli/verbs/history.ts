@@ -40,7 +40,7 @@ export async function history(ctx: VerbContext, options: HistoryOptions): Promis
     throw new CliUsageError(`-r '${range}' is not a range: use start:end, start: or :end (e.g. -r ae10:head, -r -3:)`);
   }
   const need = options.indicateCurrent === true ? 'database' : options.graph && options.indicateCurrent !== false ? 'optional-database' : 'graph';
-  const project = await openProject(ctx, need);
+  const project = await openProject(ctx, need, { resolutionOnly: true });
   const graph = project.graph;
   const order = graph.history(range);
   const marks: AppliedMarks | null = need === 'graph' ? null : await readAppliedMarks(project, need === 'database' ? 'required' : 'optional', ctx.output);

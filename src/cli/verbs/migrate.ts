@@ -1,6 +1,7 @@
 import type { TransactionMode } from '../../runtime/revision-runner';
 import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
+import { creatingMissingDatabase } from '../missing-database';
 import { RunProgressReporter } from '../progress';
 import { RevisionFormat } from '../revision-format';
 import { namedTarget } from '../revision-names';
@@ -48,7 +49,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
   if (options.sql) {
     const range = parseSqlRange(target, verb);
-    const project = await openProject(ctx, 'offline');
+    const project = await openProject(ctx, 'offline', { resolutionOnly: true });
     const runtime = project.runtime({}, { runsRevisions: true });
     const sql = await runtime.offlineSql({
       direction,
@@ -60,7 +61,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
     return;
   }
   checkTargetSyntax(target, `${verb} target`);
-  const project = await openProject(ctx, 'database');
+  const project = await openProject(ctx, 'database', { resolutionOnly: true });
   if (options.explain) {
     const { heads } = await project.runtime({}, { runsRevisions: true }).current();
     const plan = direction === 'up' ? project.graph.planUpgrade(heads, target) : project.graph.planDowngrade(heads, target);
@@ -93,7 +94,8 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   try {
     const run = { onRevisionStart: progress.start, onRevisionDone: progress.done };
     const resolved = namedTarget(project, target);
-    result = direction === 'up' ? await runtime.upgrade(resolved, run) : await runtime.downgrade(resolved, run);
+    // a missing database is created for an upgrade, as MikroORM's migration:up does
+    result = direction === 'up' ? await creatingMissingDatabase(project, ctx.output, () => runtime.upgrade(resolved, run)) : await runtime.downgrade(resolved, run);
   } finally {
     progress.finish();
   }

@@ -1,5 +1,6 @@
 import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
+import { creatingMissingDatabase } from '../missing-database';
 import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
 import { openProject, type VerbContext } from '../verb-context';
@@ -28,16 +29,15 @@ export async function stamp(ctx: VerbContext, targets: readonly string[], option
   if (wantsFanout(options)) return fanout(ctx, { kind: 'stamp', targets, purge: options.purge }, options, { createSchema: options.createSchema });
   refuseFanoutOnly(options, 'stamp', false);
   if (options.createSchema && ctx.global.schema === undefined) throw new CliUsageError('--create-schema needs --schema <name>');
-  const project = await openProject(ctx, 'database');
+  const project = await openProject(ctx, 'database', { resolutionOnly: true });
   const runtime = project.runtime({
     log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) },
     onWait: lockWaitNote(ctx.output),
     ...(options.createSchema ? { createSchema: true } : {}),
   });
-  const result = await runtime.stamp(
-    targets.map((t) => namedTarget(project, t)),
-    { purge: options.purge },
-  );
+  const named = targets.map((t) => namedTarget(project, t));
+  // a missing database is created, as MikroORM's migration:up does
+  const result = await creatingMissingDatabase(project, ctx.output, () => runtime.stamp(named, { purge: options.purge }));
   const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.join(', ');
   ctx.output.line(
     `Stamped ${targets.join(' ')}: ${result.added.length} revision(s) recorded as applied, ${result.removed.length} removed; ` +

@@ -53,7 +53,7 @@ export async function test(ctx: VerbContext, options: TestOptions): Promise<void
     baseDir: project.cwd,
     versionTable: project.options.versionTable,
   });
-  const config = project.ormConfig?.config;
+  const config = project.fullConfig?.config;
   const entities = config?.get('entities') ?? [];
   const ormOptions = config && entities.length > 0 ? { ...config.getAll(), preferTs: project.preferTs } : undefined;
   const kit = await Kit.open({

@@ -107,8 +107,11 @@ export class TestProject {
     );
   }
 
-  /** Runs the bin; never throws on a non-zero exit. */
-  run(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
+  /** Runs the bin (or `script`, e.g. MikroORM's CLI); never throws on a non-zero exit. */
+  run(
+    args: readonly string[],
+    options: { env?: Record<string, string | undefined>; timeoutMs?: number; nodeArgs?: readonly string[]; script?: string } = {},
+  ): Promise<CliResult> {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env };
     delete env.FORCE_COLOR;
     delete env.NO_COLOR;
@@ -120,7 +123,7 @@ export class TestProject {
     return new Promise((done) => {
       execFile(
         process.execPath,
-        [...(options.nodeArgs ?? []), join(cliBuild(), 'out/src/cli/main.js'), ...args],
+        [...(options.nodeArgs ?? []), options.script ?? join(cliBuild(), 'out/src/cli/main.js'), ...args],
         { cwd: this.dir, env, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
