@@ -19,3 +19,4 @@ export * from './sqlparse';
 export * from './lint';
 export * from './fanout';
 export * from './conflicts';
+export * from './squash';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { RevisionGraphError, type RevisionGraphErrorCode } from '../graph/errors';
-import { RevisionGraph } from '../graph/revision-graph';
+import type { RevisionGraph } from '../graph/revision-graph';
+import { SquashCatalog } from '../graph/squash-catalog';
 import type { ConnectionOptions } from '../runtime/pg-channel';
 import type { MigrationRuntime, MigrationRuntimeOptions } from '../runtime/migration-runtime';
 import type { RevisionSource } from '../runtime/revision-source';
@@ -70,7 +71,7 @@ export type FolderSource = '--path' | 'package.json' | 'config' | 'default';
  */
 export class CliProject {
   private directory: ScriptDirectory | undefined;
-  private revisionGraph: RevisionGraph | undefined;
+  private catalog: SquashCatalog | undefined;
   private revisionSource: RevisionSource | undefined;
 
   private constructor(
@@ -210,15 +211,30 @@ export class CliProject {
    * the files of the revisions at fault.
    */
   get graph(): RevisionGraph {
-    if (this.revisionGraph === undefined) {
+    return this.squashes.graph;
+  }
+
+  /**
+   * The folder's squashed revisions and the graph each database sees (`graph` is a new database's:
+   * every squashed revision in place of its run).
+   */
+  get squashes(): SquashCatalog {
+    if (this.catalog === undefined) {
       const scripts = this.scripts;
       try {
-        this.revisionGraph = new RevisionGraph(scripts.toRecords());
+        this.catalog = new SquashCatalog(scripts.toRecords());
+        void this.catalog.graph; // validates the graph
       } catch (error) {
         throw error instanceof RevisionGraphError ? withFiles(error, scripts, this.cwd) : error;
       }
     }
-    return this.revisionGraph;
+    return this.catalog;
+  }
+
+  /** A graph holding every one of `ids`: the new database's, or the one with the originals of squashed runs. */
+  graphWith(ids: readonly string[]): RevisionGraph {
+    const graph = this.graph;
+    return ids.every((id) => graph.has(id)) || !this.squashes.hasSquashes ? graph : this.squashes.originalsGraph;
   }
 
   /** The folder as messages show it (relative to the working directory when inside it). */
@@ -242,7 +258,8 @@ export class CliProject {
       const direction = options.prefetch;
       // a chain's next revision is the only child (up) or the only parent (down)
       source = prefetchingSource(source, (id) => {
-        const node = graph.get(id);
+        if (!graph.has(id) && !this.squashes.originalsGraph.has(id)) return undefined;
+        const node = (graph.has(id) ? graph : this.squashes.originalsGraph).get(id);
         const candidates = direction === 'up' ? node.children : node.downRevisions;
         return candidates.length === 1 ? candidates[0] : undefined;
       });
@@ -251,6 +268,7 @@ export class CliProject {
     return new Runtime({
       connection: this.connection ?? '',
       graph,
+      squashes: this.squashes.hasSquashes ? this.squashes : undefined,
       source,
       versionTable: this.options.versionTable,
       ...(schema === undefined ? {} : { schema }),

@@ -127,6 +127,20 @@ export function buildProgram(makeOutput: (color: boolean | undefined) => Output,
       ),
     );
 
+  program
+    .command('squash')
+    .description('write one revision replacing a linear run of revisions (docs/squash.md), or --status of a database')
+    .argument('[range]', '<from>:<to>: the first and last revision of the run, both included')
+    .option('-m, --message <text>', 'the message of the squashed revision')
+    .option('--rev-id <id>', 'the new id instead of a random one')
+    .option('--status', 'where the database stands relative to each squashed run (exit 1 when inside one)')
+    .option('--json', 'with --status: JSON output')
+    .action(
+      verb((ctx, range: string | undefined, options: import('./verbs/squash').SquashVerbOptions) =>
+        (require('./verbs/squash') as typeof import('./verbs/squash')).squash(ctx, range, options),
+      ),
+    );
+
   const migrateCommand = (name: 'upgrade' | 'downgrade') => {
     const command = program.command(name);
     if (name === 'upgrade') {

@@ -8,6 +8,11 @@ export interface RevisionRecord {
   readonly branchLabels: readonly string[];
   /** Revision ids or branch labels that must be applied first, without being parents. */
   readonly dependsOn: readonly string[];
+  /**
+   * A squashed revision: the ids of the linear run of revisions it stands for, parents first
+   * (`SquashCatalog` chooses between it and them; `RevisionGraph` itself ignores the field).
+   */
+  readonly replaces?: readonly string[];
 }
 
 /** What an upgrade or a downgrade will do: the revisions to run, in order, and the heads afterwards. */

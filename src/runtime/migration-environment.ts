@@ -1,4 +1,5 @@
-import { RevisionGraph } from '../graph/revision-graph';
+import type { RevisionGraph } from '../graph/revision-graph';
+import { SquashCatalog } from '../graph/squash-catalog';
 import { ScriptDirectory, type ScriptDirectoryOptions } from '../script/script-directory';
 import { MigrationRuntime, type MigrationRuntimeOptions } from './migration-runtime';
 import type { ConnectionOptions } from './pg-channel';
@@ -32,7 +33,7 @@ export interface EnvironmentOptions extends ScriptDirectoryOptions, Omit<Migrati
  */
 export class MigrationEnvironment {
   private directory: ScriptDirectory | undefined;
-  private revisionGraph: RevisionGraph | undefined;
+  private catalog: SquashCatalog | undefined;
   private revisionSource: RevisionSource | undefined;
 
   constructor(readonly options: EnvironmentOptions = {}) {}
@@ -43,10 +44,18 @@ export class MigrationEnvironment {
     return this.directory;
   }
 
-  /** The revision graph of the folder. */
+  /**
+   * The revision graph of the folder, as a new database sees it: a squashed revision stands for the
+   * revisions it replaces (see {@link squashes}).
+   */
   get graph(): RevisionGraph {
-    this.revisionGraph ??= new RevisionGraph(this.scripts.toRecords());
-    return this.revisionGraph;
+    return this.squashes.graph;
+  }
+
+  /** The folder's squashed revisions (`replaces`), and the graph each database sees. */
+  get squashes(): SquashCatalog {
+    this.catalog ??= new SquashCatalog(this.scripts.toRecords());
+    return this.catalog;
   }
 
   /** The folder's revisions as the runtime loads them (one module import per revision that runs). */
@@ -64,13 +73,13 @@ export class MigrationEnvironment {
    * ```
    */
   runtime(connection: ConnectionOptions, overrides: Partial<EnvironmentOptions> = {}): MigrationRuntime {
-    return new MigrationRuntime({ ...this.options, ...overrides, connection, graph: this.graph, source: this.source });
+    return new MigrationRuntime({ ...this.options, ...overrides, connection, graph: this.graph, squashes: this.squashes, source: this.source });
   }
 
   /** Forgets what was read, so the next use reads the folder again (after a revision was written). */
   refresh(): void {
     this.directory = undefined;
-    this.revisionGraph = undefined;
+    this.catalog = undefined;
     this.revisionSource = undefined;
   }
 }

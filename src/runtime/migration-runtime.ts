@@ -1,7 +1,11 @@
+import { RevisionGraphError } from '../graph/errors';
 import type { RevisionGraph } from '../graph/revision-graph';
+import type { RecordedView, SquashCatalog } from '../graph/squash-catalog';
 import type { MigrationPlan } from '../graph/types';
 import { acquireAdvisoryLock, releaseAdvisoryLock, type LockWaitInfo } from './advisory-lock';
-import { readAppliedState, type AppliedState } from './applied-state';
+import { checkAppliedState, type AppliedState } from './applied-state';
+import { verifyRecordedChecksums } from './revision-checksum';
+import { recordView, rowsInView } from './squash-rows';
 import { describeHolders } from './errors';
 import { renderOfflineSql } from './offline-sql';
 import { DEFAULT_APPLICATION_NAME, PgChannel, type ConnectionOptions } from './pg-channel';
@@ -41,6 +45,12 @@ export interface MigrationRuntimeOptions extends RunProgress {
   readonly graph: RevisionGraph;
   /** The revisions: list, loader, checksums. */
   readonly source: RevisionSource;
+  /**
+   * The squashed revisions of the same revisions (`SquashCatalog`): when it has any, each command
+   * plans with the graph the database's version table chooses (the originals of a run while the
+   * database is inside it, else the squashed revision) and `graph` must be `squashes.graph`.
+   */
+  readonly squashes?: SquashCatalog;
   /** The version table's schema and name. Default `public.mikro_orm_alembic_version`. */
   readonly versionTable?: VersionTableOptions;
   /**
@@ -255,10 +265,21 @@ export class MigrationRuntime {
    * ```
    */
   async stamp(target: string | readonly string[], options: { purge?: boolean } = {}): Promise<StampResult> {
-    const { graph } = this.options;
     const targets = typeof target === 'string' ? [target] : target;
-    const ids = [...new Set(targets.flatMap((t) => graph.resolve(t)).filter((id) => id !== 'base'))];
+    const resolve = (graph: RevisionGraph) => [...new Set(targets.flatMap((t) => graph.resolve(t)).filter((id) => id !== 'base'))];
+    if (!this.options.squashes?.hasSquashes) resolve(this.options.graph); // a bad target fails before connecting
     return this.locked(async (channel) => {
+      let graph = this.options.graph;
+      let ids: string[];
+      if (this.options.squashes?.hasSquashes) {
+        const rows = options.purge ? [] : await this.versionTable.read(channel);
+        const { view, result } = this.withView(rows, (v) => resolve(v.graph));
+        if (!options.purge) await recordView(channel, this.versionTable, this.options.source, view);
+        graph = view.graph;
+        ids = result;
+      } else {
+        ids = resolve(graph);
+      }
       const result = await stampRevisions(channel, this.versionTable, graph, this.options.source, ids, {
         purge: options.purge,
         strict: this.options.strict,
@@ -282,7 +303,15 @@ export class MigrationRuntime {
   async acceptEdits(revisions?: string | readonly string[]): Promise<AcceptEditsResult> {
     const { graph } = this.options;
     const wanted = revisions === undefined ? undefined : (typeof revisions === 'string' ? [revisions] : revisions).flatMap((r) => graph.resolve(r));
-    return this.locked((channel) => acceptEdits(channel, this.versionTable, graph, this.options.source, wanted));
+    return this.locked(async (channel) => {
+      let viewGraph = graph;
+      if (this.options.squashes?.hasSquashes) {
+        const view = this.options.squashes.forRecorded((await this.versionTable.read(channel)).map((r) => r.id));
+        await recordView(channel, this.versionTable, this.options.source, view);
+        viewGraph = view.graph;
+      }
+      return acceptEdits(channel, this.versionTable, viewGraph, this.options.source, wanted);
+    });
   }
 
   /**
@@ -294,12 +323,22 @@ export class MigrationRuntime {
    * ```
    */
   async offlineSql(request: OfflineSqlRequest): Promise<string> {
-    const { graph } = this.options;
-    const from = request.from === undefined ? [] : graph.resolve(request.from).filter((id) => graph.has(id));
     if (request.direction === 'down' && request.from === undefined) {
       throw new TypeError('offlineSql: a downgrade needs `from` (where the database is assumed to be)');
     }
-    const plan = request.direction === 'up' ? graph.planUpgrade(from, request.target) : graph.planDowngrade(from, request.target);
+    const planWith = (graph: RevisionGraph) => {
+      const from = request.from === undefined ? [] : graph.resolve(request.from).filter((id) => graph.has(id));
+      return { from, plan: request.direction === 'up' ? graph.planUpgrade(from, request.target) : graph.planDowngrade(from, request.target) };
+    };
+    let planned;
+    try {
+      planned = planWith(this.options.graph);
+    } catch (error) {
+      // a range from or to a revision inside a squashed run: the script runs the originals
+      if (!this.canExpand(error)) throw error;
+      planned = planWith(this.options.squashes!.originalsGraph);
+    }
+    const { from, plan } = planned;
     return renderOfflineSql(plan, this.options.source, {
       versionTable: this.versionTable,
       transactionMode: request.transactionMode ?? this.options.transactionMode,
@@ -321,16 +360,35 @@ export class MigrationRuntime {
    * ```
    */
   async runExactly(direction: 'up' | 'down', revisions: readonly string[], options: RunOptions = {}): Promise<MigrationResult> {
-    return this.migrate(direction, (heads) => this.options.graph.planExactly(heads, direction, revisions), options);
+    return this.migrate(direction, (heads, graph) => graph.planExactly(heads, direction, revisions), options);
   }
 
-  private async migrate(direction: 'up' | 'down', target: string | ((heads: readonly string[]) => MigrationPlan), options: RunOptions): Promise<MigrationResult> {
-    const { graph, source, log } = this.options;
+  private async migrate(
+    direction: 'up' | 'down',
+    target: string | ((heads: readonly string[], graph: RevisionGraph) => MigrationPlan),
+    options: RunOptions,
+  ): Promise<MigrationResult> {
+    const { source, log } = this.options;
     return this.locked(async (channel) => {
       // a recorded history that contradicts the graph is refused here, before anything is planned
-      const state = await this.readState(channel, true);
-      const plan =
-        typeof target === 'function' ? target(state.heads) : direction === 'up' ? graph.planUpgrade(state.heads, target) : graph.planDowngrade(state.heads, target);
+      const planIn = (state: AppliedState & { graph: RevisionGraph }) =>
+        typeof target === 'function'
+          ? target(state.heads, state.graph)
+          : direction === 'up'
+            ? state.graph.planUpgrade(state.heads, target)
+            : state.graph.planDowngrade(state.heads, target);
+      let state = await this.readState(channel, true);
+      let plan: MigrationPlan;
+      try {
+        plan = planIn(state);
+      } catch (error) {
+        // a target inside a squashed run (downgrade into it): plan with its originals
+        if (!this.canExpand(error) || state.view?.expanded.length === this.options.squashes!.runs.length) throw error;
+        state = await this.readState(channel, true, true);
+        plan = planIn(state);
+      }
+      if (state.view) await recordView(channel, this.versionTable, source, state.view);
+      const graph = state.graph;
       const warnings = [...state.warnings, ...plan.warnings];
       for (const warning of plan.warnings) log?.warn?.(warning);
       const paths = new Map(source.scripts.map((s) => [s.id, s.path]));
@@ -353,11 +411,20 @@ export class MigrationRuntime {
         if (direction === 'up') after.add(id);
         else after.delete(id);
       }
+      let headsAfter = graph.currentHeads(after);
+      if (direction === 'up' && state.view && state.view.expanded.length > 0) {
+        // the upgrade ran a squashed run's last originals: record the squashed revision instead, as a new database would
+        const done = this.options.squashes!.forRecorded(after);
+        if (done.remove.length > 0) {
+          await recordView(channel, this.versionTable, source, done);
+          headsAfter = done.graph.currentHeads(done.applied);
+        }
+      }
       return Object.freeze({
         direction,
         ran,
         headsBefore: state.heads,
-        headsAfter: graph.currentHeads(after),
+        headsAfter,
         warnings: Object.freeze(warnings),
       });
     });
@@ -379,11 +446,49 @@ export class MigrationRuntime {
     };
   }
 
-  private async readState(channel: PgChannel, writing = false): Promise<AppliedState> {
-    const { graph, source, strict } = this.options;
-    const state = await readAppliedState(channel, this.versionTable, graph, source, { strict, writing });
+  /**
+   * The applied state, checked against the graph this database sees: with squashed revisions, the
+   * view its version table chooses (`expand`: every run with its originals); the rows the view would
+   * rewrite are shown rewritten, and `view` says what to write.
+   */
+  private async readState(channel: PgChannel, writing = false, expand = false): Promise<AppliedState & { graph: RevisionGraph; view?: RecordedView }> {
+    const { source, strict, squashes } = this.options;
+    let rows = await this.versionTable.read(channel);
+    let graph = this.options.graph;
+    let view: RecordedView | undefined;
+    if (squashes?.hasSquashes) {
+      view = squashes.forRecorded(rows.map((r) => r.id), { expand });
+      rows = rowsInView(rows, view, source);
+      graph = view.graph;
+    }
+    // a .js compiled from the .ts that was applied, or other line ends, is not an edit
+    const state = checkAppliedState(rows, graph, await verifyRecordedChecksums(rows, source), { strict, writing, table: String(this.versionTable) });
     for (const warning of state.warnings) this.options.log?.warn?.(warning);
-    return state;
+    return Object.freeze({ ...state, graph, view });
+  }
+
+  /** An error planning in the squashed view that planning with a run's originals may not have. */
+  private canExpand(error: unknown): boolean {
+    const squashes = this.options.squashes;
+    return (
+      squashes !== undefined &&
+      squashes.runs.some((r) => r.originals === 'present') &&
+      error instanceof RevisionGraphError &&
+      error.code === 'UNKNOWN_REVISION'
+    );
+  }
+
+  /** Runs `fn` with the view of `rows`, and with every run expanded when `fn` fails in it for want of the originals. */
+  private withView<T>(rows: readonly AppliedRevision[], fn: (view: RecordedView) => T): { view: RecordedView; result: T } {
+    const squashes = this.options.squashes!;
+    let view = squashes.forRecorded(rows.map((r) => r.id));
+    try {
+      return { view, result: fn(view) };
+    } catch (error) {
+      if (!this.canExpand(error)) throw error;
+      view = squashes.forRecorded(rows.map((r) => r.id), { expand: true });
+      return { view, result: fn(view) };
+    }
   }
 
   /** The version table is missing and {@link MigrationRuntimeOptions.historySeed} has history to record. */

@@ -18,6 +18,8 @@ export interface RevisionTemplate {
   readonly dependsOn?: readonly string[];
   /** `false` renders `transactional = false`. Default `true` (not rendered). */
   readonly transactional?: boolean;
+  /** A squashed revision: the ids it replaces, parents first (rendered one per line). Default none. */
+  readonly replaces?: readonly string[];
   readonly createDate: Date;
   /**
    * The body of `up()`, unindented, one statement per line. Each line is indented into the method,
@@ -70,6 +72,8 @@ export interface WriteRevisionOptions extends WriteOptionsBase {
   readonly splice?: boolean;
   readonly dependsOn?: readonly string[];
   readonly transactional?: boolean;
+  /** A squashed revision: the ids it replaces (see {@link RevisionTemplate.replaces}). */
+  readonly replaces?: readonly string[];
   readonly upBody?: string;
   readonly downBody?: string;
   /** Safety notes listed in the header comment (see {@link RevisionTemplate.notes}). */
@@ -117,7 +121,7 @@ const DEFAULT_IMPORT = 'mikro-orm-alembic';
 export function renderRevision(template: RevisionTemplate): RenderedRevision {
   const { id, downRevisions, createDate } = template;
   if (!isValidRevisionId(id)) throw new InvalidRevisionIdError(id);
-  for (const down of downRevisions) if (!isValidRevisionId(down)) throw new InvalidRevisionIdError(down);
+  for (const down of [...downRevisions, ...(template.replaces ?? [])]) if (!isValidRevisionId(down)) throw new InvalidRevisionIdError(down);
   const reserved = [
     [id, reservedNameProblem(id, 'revision id')] as const,
     ...(template.branchLabels ?? []).map((label) => [label, reservedNameProblem(label, 'branch label')] as const),
@@ -144,6 +148,9 @@ export function renderRevision(template: RevisionTemplate): RenderedRevision {
     `  override readonly dependsOn = ${list(template.dependsOn ?? [])};`,
     ...(template.transactional === false ? ['  override readonly transactional = false;'] : []),
     ...acknowledgeField(template.acknowledge),
+    ...(template.replaces === undefined || template.replaces.length === 0
+      ? []
+      : ['  override readonly replaces = [', ...template.replaces.map((r) => `    ${quote(r)},`), '  ];']),
   ];
   const text = [
     ...header,
@@ -193,6 +200,7 @@ export function writeRevision(options: WriteRevisionOptions): WrittenRevision {
     branchLabels: options.branchLabels,
     dependsOn: options.dependsOn,
     transactional: options.transactional,
+    replaces: options.replaces,
     createDate: options.createDate ?? new Date(),
     upBody: options.upBody,
     downBody: options.downBody,

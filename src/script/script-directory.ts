@@ -178,7 +178,11 @@ export class ScriptDirectory {
    */
   toRecords(): RevisionRecord[] {
     return this.scripts.map((s) =>
-      Object.freeze({ id: s.id, downRevisions: s.downRevisions, branchLabels: s.branchLabels, dependsOn: s.dependsOn }),
+      Object.freeze(
+        s.replaces.length === 0
+          ? { id: s.id, downRevisions: s.downRevisions, branchLabels: s.branchLabels, dependsOn: s.dependsOn }
+          : { id: s.id, downRevisions: s.downRevisions, branchLabels: s.branchLabels, dependsOn: s.dependsOn, replaces: s.replaces },
+      ),
     );
   }
 }

@@ -10,7 +10,8 @@ export type MigrationCheckCode =
   | 'MODELS_DIFFER'
   | 'DATA_CHECK_FAILED'
   | 'LINT_FINDINGS'
-  | 'BRANCHES_DO_NOT_COMMUTE';
+  | 'BRANCHES_DO_NOT_COMMUTE'
+  | 'SQUASH_NOT_EQUIVALENT';
 
 /**
  * A migration check failed. `message` is a readable report for a test runner or CI log: what

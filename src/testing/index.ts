@@ -16,3 +16,4 @@ export {
 export { describeCommute, verifyBranchesCommute, type CommuteResult, type OrderRun } from './branch-commute';
 export { describeMigrations, type DescribeMigrationsOptions } from './mocha';
 export { diffSchemaSnapshots, readSchemaSnapshot, type SchemaSnapshot, type SnapshotOptions, type SnapshotSection } from './schema-snapshot';
+export { checkSquashEquivalent, type SquashEquivalence } from './squash-equivalence';

@@ -9,6 +9,7 @@ import { VersionTable } from '../runtime/version-table';
 import { MigrationCheckError, describeError, isIrreversible } from './errors';
 import { describeCommute, verifyBranchesCommute, type CommuteResult } from './branch-commute';
 import { diffSchemaSnapshots, readSchemaSnapshot } from './schema-snapshot';
+import { checkSquashEquivalent, type SquashEquivalence } from './squash-equivalence';
 
 /** A database handed to data hooks: its URL and a one-statement query helper. */
 export interface KitDatabase {
@@ -422,6 +423,21 @@ export class MigrationTestKit {
         }
       },
     };
+  }
+
+  /**
+   * A squashed revision (or each one whose originals are still in the folder) gives the same schema as
+   * the run it replaces, after `up()` and after `down()` (catalog snapshots on new databases;
+   * `SQUASH_NOT_EQUIVALENT` with the difference otherwise).
+   *
+   * @example
+   * ```ts
+   * await kit.assertSquashEquivalent();              // every squash
+   * await kit.assertSquashEquivalent('9f8e7d6c5b4a'); // one
+   * ```
+   */
+  async assertSquashEquivalent(squash?: string): Promise<readonly SquashEquivalence[]> {
+    return checkSquashEquivalent(this, squash);
   }
 
   /** A runtime for `url` with the kit's options (a short lock timeout: the database is the kit's own). */

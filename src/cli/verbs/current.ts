@@ -25,7 +25,7 @@ export async function current(ctx: VerbContext, options: CurrentOptions): Promis
   const project = await openProject(ctx, 'database', { resolutionOnly: true });
   const runtime = project.runtime({ log: { warn: (message) => ctx.output.warn(message), notice: (message) => ctx.output.note(message) } });
   const state = await runtime.current();
-  const format = new RevisionFormat(project.graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
+  const format = new RevisionFormat(project.graphWith(state.heads), project.scripts.scripts, ctx.cwd, ctx.output.color);
   if (options.json) {
     return ctx.output.json({
       heads: state.heads.map((id) => format.json(id)),

@@ -1,3 +1,4 @@
+import type { RevisionGraph } from '../../graph/revision-graph';
 import type { TransactionMode } from '../../runtime/revision-runner';
 import { CliUsageError } from '../errors';
 import { lockWaitNote } from '../lock-wait';
@@ -72,9 +73,16 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
       title: `${verb} ${target} would run ${n} revision${n === 1 ? '' : 's'} (nothing was run):`,
     });
   }
-  const graph = project.graph;
-  const format = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color);
+  // with squashed revisions, a database inside a run runs (and ends at) the run's originals
+  const formats = new Map<RevisionGraph, RevisionFormat>();
+  const formatOf = (ids: readonly string[]) => {
+    const graph = project.graphWith(ids);
+    let found = formats.get(graph);
+    if (!found) formats.set(graph, (found = new RevisionFormat(graph, project.scripts.scripts, ctx.cwd, ctx.output.color)));
+    return found;
+  };
   const describe = (id: string) => {
+    const format = formatOf([id]);
     const title = format.title(id);
     const step = direction === 'up' ? `${format.parents(id)} -> ${id}` : `${id} -> ${format.parents(id)}`;
     return title === '' ? step : `${step}, ${title}`;
@@ -99,6 +107,7 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   } finally {
     progress.finish();
   }
+  const format = formatOf(result.headsAfter);
   const heads = result.headsAfter.length === 0 ? '<base>' : result.headsAfter.map((id) => format.line(id, { tree: false })).join(', ');
   if (result.ran.length === 0) {
     ctx.output.line(`Nothing to ${verb}: the database is at ${heads}`);
