@@ -7,11 +7,10 @@ import type { ConflictReport } from './conflict-analysis';
  *
  * @example
  * ```ts
- * try {
- *   await assertBranchesDisjoint(env.graph, env.source);
- * } catch (e) {
- *   if (e instanceof BranchConflictError && e.code === 'BRANCHES_OVERLAP') console.error(e.report.pairs[0].overlaps);
- * }
+ * const report = await analyzeConflicts(env.graph, env.source);
+ * if (report.verdict === 'overlap') throw new BranchConflictError(report, 'the heads touch common objects');
+ * // elsewhere
+ * if (e instanceof BranchConflictError && e.code === 'BRANCHES_OVERLAP') console.error(e.report.pairs[0].overlaps);
  * ```
  */
 export class BranchConflictError extends AlembicError {

@@ -15,7 +15,7 @@ const TICK_MS = 500;
  * One progress display for a whole fan-out. On a terminal: one status line redrawn in place,
  * `upgrade head  [12/36 done] 4 running, 1 failed · slowest tenant_7 3.2 s · 4.1 s`, refreshed while
  * targets run, cleared at the end. Elsewhere (CI logs, a pipe): one line per finished target,
- * `ok      tenant_3  <base> -> 1a2b3c4d5e6f  3 revisions  120 ms` or `failed  tenant_7  REVISION_FAILED ...`.
+ * `ok      tenant_3  <base> -> 1a2b3c4d5e6f  3 revisions  120 ms  [12/36]` or `failed  tenant_7  REVISION_FAILED ...`.
  *
  * @example
  * ```ts
@@ -59,7 +59,8 @@ export class FanoutProgress implements FanoutListener {
       if (result.status === 'failed') this.stream.write(`\r\x1b[K${this.line(result)}\n`);
       this.draw();
     } else {
-      this.stream.write(`${this.line(result)}\n`);
+      // a log has no status line: each line says how far the run is
+      this.stream.write(`${this.line(result)}  ${this.paint.dim(`[${this.finished}/${this.total}]`)}\n`);
     }
   };
 

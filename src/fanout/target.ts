@@ -1,4 +1,5 @@
 import { resolveConnection } from '../runtime/connection';
+import { checkSchemaName } from '../runtime/tenant-schema';
 import { FanoutTargetsError } from './errors';
 
 /**
@@ -45,7 +46,7 @@ export function targetNameOf(url: string, schema?: string, source = 'a target UR
 
 /**
  * Checks a list of targets before anything runs: at least one, every name non-empty and unique, every
- * URL a PostgreSQL URL, every schema non-empty. Returns the list frozen.
+ * URL a PostgreSQL URL, every schema a name PostgreSQL keeps as given. Returns the list frozen.
  *
  * @throws {FanoutTargetsError} naming `source` and the offending target
  * @example
@@ -60,8 +61,13 @@ export function checkTargets(targets: readonly FanoutTarget[], source: string): 
     const at = `${source}, target ${index + 1}`;
     if (typeof target.name !== 'string' || target.name.trim() === '') throw new FanoutTargetsError(source, `${at} has no name`);
     if (typeof target.url !== 'string' || target.url.trim() === '') throw new FanoutTargetsError(source, `${at} (${target.name}) has no url`);
-    if (target.schema !== undefined && (typeof target.schema !== 'string' || target.schema === '')) {
-      throw new FanoutTargetsError(source, `${at} (${target.name}) has an empty schema`);
+    if (target.schema !== undefined) {
+      try {
+        checkSchemaName(target.schema);
+      } catch (error) {
+        // empty, a NUL, longer than PostgreSQL keeps: refused before any target runs
+        throw new FanoutTargetsError(source, `${at} (${target.name}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
     }
     // the URL is checked here (its value never shown), so a bad line fails before any target runs
     resolveConnection({ connectionString: target.url, source: `${at} (${target.name})` });

@@ -2,7 +2,7 @@
  * The target lists (file formats, names, refusals) and the progress display / summary, without a database.
  */
 import { expect } from 'chai';
-import { FanoutProgress, FanoutTargetsError, parseTargetsText, schemaTargets, summaryLines, targetRuntimeSettings, targetsFromUrls, tenantTargets, urlOf } from '../../src/fanout';
+import { checkTargets, FanoutProgress, FanoutTargetsError, parseTargetsText, schemaTargets, summaryLines, targetRuntimeSettings, targetsFromUrls, tenantTargets, urlOf } from '../../src/fanout';
 import type { FanoutResult, TargetResult } from '../../src/fanout';
 
 function result(name: string, status: TargetResult['status'], extra: Partial<TargetResult> = {}): TargetResult {
@@ -39,6 +39,9 @@ describe('fanout: target lists, progress and summary', () => {
     expect(refused('postgres://db/a\nmysql://u:hunter2@db/a\n')).to.contain('line 2').and.not.contain('hunter2');
     expect(refused('postgres://db/a extra')).to.contain('line 1');
     expect(() => parseTargetsText('[{"url": 1}]', 'j')).to.throw(FanoutTargetsError, 'entry 1 has no url');
+    const long = schemaTargets('postgres://db/app', ['t_ok', 'x'.repeat(64)]).map((p) => p.target);
+    expect(() => checkTargets(long, '--tenants-query')).to.throw(FanoutTargetsError, '--tenants-query, target 2 (xxxx');
+    expect(() => checkTargets([...long.slice(0, 1), { ...long[0] }], '--targets t.json')).to.throw(FanoutTargetsError, 'names target "t_ok" twice (targets 1 and 2)');
     expect(refused('[{"url": "postgres://db/a", "shema": "x"}]')).to.contain('entry 1 has unknown field shema');
     expect(refused('[{"schema": "x"}]')).to.contain('entry 1 has no url');
     expect(refused('{"targets": 3}')).to.contain('must hold an array');
@@ -88,7 +91,7 @@ describe('fanout: target lists, progress and summary', () => {
     plain.onTargetDone(result('c', 'skipped', { ran: [], durationMs: 0 }));
     plain.finish();
     expect(log.join('')).to.equal(
-      'ok      a  <base> -> r2  2 revisions  120 ms\nfailed  b  REVISION_FAILED Revision r2 failed  120 ms\nskipped c\n',
+      'ok      a  <base> -> r2  2 revisions  120 ms  [1/3]\nfailed  b  REVISION_FAILED Revision r2 failed  120 ms  [2/3]\nskipped c  [3/3]\n',
     );
 
     const screen: string[] = [];
