@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import type { LoadableRevision } from './revision-loader';
@@ -152,20 +152,47 @@ class StaticRevision extends Revision {
 
 const revisionClassFrom = new Map<string, boolean>();
 
-/** Whether `specifier`, required from `folder`, exports this very `Revision` class. */
+/**
+ * Whether `specifier`, required from `folder`, exports this very `Revision` class. When it resolves to
+ * this package's own entry (`src/index`) or the script layer's (`src/script/index`), the answer is
+ * yes without loading it: the package's entry loads all of it (MikroORM included), which a run of
+ * static revisions never needs. Anything else is required and its `Revision` compared.
+ */
 function sameRevisionClass(folder: string, specifier: string): boolean {
   const key = `${folder}\0${specifier}`;
   let same = revisionClassFrom.get(key);
   if (same === undefined) {
     try {
-      const exported = Module.createRequire(join(folder, '_static-revision.js'))(specifier) as { Revision?: unknown } | null;
-      same = exported !== null && typeof exported === 'object' && exported.Revision === Revision;
+      const requireThere = Module.createRequire(join(folder, '_static-revision.js'));
+      if (ownEntries().has(realpathSync(requireThere.resolve(specifier)))) {
+        same = true;
+      } else {
+        const exported = requireThere(specifier) as { Revision?: unknown } | null;
+        same = exported !== null && typeof exported === 'object' && exported.Revision === Revision;
+      }
     } catch {
       same = false;
     }
     revisionClassFrom.set(key, same);
   }
   return same;
+}
+
+let entries: Set<string> | undefined;
+
+/** The real paths of this package's entry and of the script layer's index, as this process loads them. */
+function ownEntries(): Set<string> {
+  if (entries === undefined) {
+    entries = new Set<string>();
+    for (const module of ['../index', './index']) {
+      try {
+        entries.add(realpathSync(require.resolve(module)));
+      } catch {
+        // not there (a partial copy): compared by requiring
+      }
+    }
+  }
+  return entries;
 }
 
 const esmScope = new Map<string, boolean>();
