@@ -14,7 +14,8 @@
  *
  * Rows: BENCH_INDEX_ROWS (default 1,000,000) for the changes that build an index (index, unique, foreign
  * key: MikroORM indexes the relation's column), BENCH_SCAN_ROWS (default 3,000,000) for the ones that
- * scan (NOT NULL, CHECK, the control). BENCH_ONLY=<text> runs the cases whose title contains it.
+ * scan (NOT NULL, CHECK, the control). BENCH_ONLY=<text> runs the cases whose title contains it;
+ * BENCH_TRACE=1 prints what the writer waited for (waits of BENCH_TRACE_MS, default 20, or more).
  * The server: DATABASE_URL, else an embedded PostgreSQL. Prints a Markdown table (docs/benchmarks.md
  * keeps the figures of a run).
  */
@@ -216,7 +217,7 @@ function writer(url: string): { ready: Promise<void>; stop: () => Promise<number
         await new Promise((r) => setTimeout(r, 5));
       }
       await c.end();
-      if (trace) { tracing = false; await tracer; for (const [k, v] of seen) if (v >= 20) process.stderr.write('    writer waited ' + v.toFixed(0) + ' ms: ' + k + '\\n'); }
+      if (trace) { tracing = false; await tracer; for (const [k, v] of seen) if (v >= Number(process.env.BENCH_TRACE_MS || 20)) process.stderr.write('    writer waited ' + v.toFixed(0) + ' ms: ' + k + '\\n'); }
       process.stdout.write('slowest ' + slowest + '\\n');
       process.exit(0);
     })();`;
