@@ -1,5 +1,5 @@
 import { createHmac, createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlembicOptions } from '../mikro/alembic-options';
 import type { ConnectionSettings } from '../runtime/connection';
@@ -156,7 +156,8 @@ export class ConfigCache {
    * write (a read-only `node_modules`) is not an error: the next run loads the config again.
    */
   write(resolution: OrmConfigResolution, reads: ConfigReads, inputs: readonly string[], notes: readonly string[]): boolean {
-    if (reads.listedEnv) return false;
+    // a project without node_modules (a global bin) gets none made for a cache
+    if (reads.listedEnv || !existsSync(join(this.root, 'node_modules'))) return false;
     const plain = plainResolution(resolution, reads);
     if (plain === null) return false;
     const salt = randomBytes(16).toString('hex');
