@@ -18,6 +18,7 @@ import type { RevisionHeader } from './header-reader';
  *   what it uses); another version of the package, or an edited reader, starts from an empty cache.
  * - Errors are never cached: a file the reader refuses is read (and refused) every time.
  *
+ * Discovery uses it for folders of 500 revision files or more (`ScriptDirectoryOptions.headerCache`).
  * It lives in the project's `node_modules/.cache/mikro-orm-alembic/` (the nearest `node_modules` above
  * the folder; none: no cache), one file per migrations folder, written atomically (a temporary file
  * renamed) and only when something changed. A cache that cannot be read or written is ignored.

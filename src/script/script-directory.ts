@@ -37,13 +37,17 @@ export interface ScriptDirectoryOptions {
   readonly baseDir?: string;
   /**
    * Keep the headers read in the project's `node_modules/.cache` and reuse those whose file is
-   * unchanged (same size, inode, mtime and ctime; see `HeaderCache`). Default `true`; also off with
-   * `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0`.
+   * unchanged (same size, inode, mtime and ctime; see `HeaderCache`). Default: for folders of 500
+   * revision files or more (smaller ones are read faster than a cache); off with
+   * `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0` whatever this says.
    */
   readonly headerCache?: boolean;
 }
 
 const EXTENSIONS = ['.ts', '.js', '.cjs'];
+
+/** From this many revision files on, discovery uses the header cache by default. */
+const HEADER_CACHE_MIN_FILES = 500;
 
 /**
  * The folder discovery reads: `pathTs` when preferring TypeScript (and it is set), else `path`;
@@ -136,7 +140,8 @@ export class ScriptDirectory {
       preferTs,
     );
     const shownFolder = displayPath(folder);
-    const cache = options.headerCache === false ? null : HeaderCache.open(folder);
+    // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
+    const cache = (options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder) : null;
     const scripts = names.map((fileName) => {
       const path = folder + sep + fileName;
       let header: RevisionHeader | undefined;

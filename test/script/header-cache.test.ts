@@ -36,7 +36,9 @@ describe('header cache (script/header-cache)', () => {
   it('reads the same scripts with and without the cache, and never keeps a file changed in the last seconds', () => {
     const { root, folder } = project(5);
     const plain = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false });
-    const first = ScriptDirectory.read({ path: folder, preferTs: true });
+    expect(ScriptDirectory.read({ path: folder, preferTs: true }).scripts).to.deep.equal(plain.scripts);
+    expect(cacheFiles(root), 'a small folder gets no cache by default').to.have.length(0);
+    const first = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true });
     expect(first.scripts).to.deep.equal(plain.scripts);
     expect(cacheFiles(root)).to.have.length(1);
     const written = JSON.parse(readFileSync(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]), 'utf8')) as { rows: unknown[] };
@@ -44,7 +46,7 @@ describe('header cache (script/header-cache)', () => {
     // an edit of the same size, at once: read again (nothing stale)
     const path = join(folder, 'a00000000002_step.ts');
     writeFileSync(path, readFileSync(path, 'utf8').replace('step 2', 'step X'));
-    const second = ScriptDirectory.read({ path: folder, preferTs: true });
+    const second = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true });
     expect(second.scripts[2].message).to.equal('step X\nsecond line');
     expect(second.scripts).to.deep.equal(ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false }).scripts);
   });
