@@ -4,6 +4,7 @@ import { RevisionGraphError, type RevisionGraphErrorCode } from '../graph/errors
 import type { RevisionGraph } from '../graph/revision-graph';
 import { SquashCatalog } from '../graph/squash-catalog';
 import type { ConnectionOptions } from '../runtime/pg-channel';
+import type { MigrationEnvironment } from '../runtime/migration-environment';
 import type { MigrationRuntime, MigrationRuntimeOptions } from '../runtime/migration-runtime';
 import type { RevisionSource } from '../runtime/revision-source';
 import type { TransactionMode } from '../runtime/revision-runner';
@@ -278,6 +279,24 @@ export class CliProject {
       strict: this.options.strict,
       historySeed: this.historySeed(),
       ...overrides,
+    });
+  }
+
+  /**
+   * A {@link MigrationEnvironment} over this project's folder and version table, for the test kit (the
+   * `test` verb, `merge --verify`), which loads every revision module: ts-node is registered first when
+   * the folder has TypeScript revisions. The environment's module is loaded now, not before.
+   */
+  kitEnvironment(): MigrationEnvironment {
+    if (this.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(this.settings, this.cwd);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MigrationEnvironment: Environment } = require('../runtime/migration-environment') as typeof import('../runtime/migration-environment');
+    return new Environment({
+      path: this.folder,
+      pathTs: this.folder,
+      preferTs: this.preferTs,
+      baseDir: this.cwd,
+      versionTable: this.options.versionTable,
     });
   }
 

@@ -1,4 +1,3 @@
-import { extname } from 'node:path';
 import { isValidRevisionId } from '../../script/revision-id';
 import { writeMerge } from '../../script/revision-writer';
 import type { CommuteResult } from '../../testing/branch-commute';
@@ -7,7 +6,6 @@ import type { CliProject } from '../cli-project';
 import { conflictError, conflictLines, projectConflicts } from '../head-conflicts';
 import { namedTarget } from '../revision-names';
 import { checkTargetSyntax } from '../target-syntax';
-import { ensureTsLoader } from '../ts-loader';
 import { openProject, type VerbContext } from '../verb-context';
 
 /** Options of `merge`. */
@@ -75,20 +73,12 @@ export async function merge(ctx: VerbContext, revisions: readonly string[], opti
 
 /** Runs the test kit's commute check for every pair of `heads`, printing each result. */
 async function verifyProject(ctx: VerbContext, project: CliProject, heads: readonly string[]): Promise<readonly CommuteResult[]> {
-  if (project.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(project.settings, project.cwd);
   /* eslint-disable @typescript-eslint/no-require-imports -- the runtime, pg and the kit only for --verify */
-  const { MigrationEnvironment } = require('../../runtime/migration-environment') as typeof import('../../runtime/migration-environment');
   const { MigrationTestKit } = require('../../testing/migration-test-kit') as typeof import('../../testing/migration-test-kit');
   const { describeCommute } = require('../../testing/branch-commute') as typeof import('../../testing/branch-commute');
   const { serverUrl } = require('./test') as typeof import('./test');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const environment = new MigrationEnvironment({
-    path: project.folder,
-    pathTs: project.folder,
-    preferTs: project.preferTs,
-    baseDir: project.cwd,
-    versionTable: project.options.versionTable,
-  });
+  const environment = project.kitEnvironment();
   const kit = await MigrationTestKit.open({
     environment,
     versionTable: project.options.versionTable,

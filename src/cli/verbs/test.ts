@@ -1,10 +1,8 @@
-import { extname } from 'node:path';
 import type { ClientConfig } from 'pg';
 import type { MigrationCheckError } from '../../testing/errors';
 import type { MigrationTestKit } from '../../testing/migration-test-kit';
 import { AlembicError } from '../../errors';
 import { CliUsageError } from '../errors';
-import { ensureTsLoader } from '../ts-loader';
 import { openProject, type VerbContext } from '../verb-context';
 
 /** The checks of `test`, in the order they run. */
@@ -43,16 +41,8 @@ export async function test(ctx: VerbContext, options: TestOptions): Promise<void
     if (!(CHECKS as readonly string[]).includes(name)) throw new CliUsageError(`Unknown check '${name}' in --skip`, `the checks are ${CHECKS.join(', ')}`);
   }
   const project = await openProject(ctx, 'optional-database');
-  if (project.scripts.scripts.some((s) => extname(s.path) === '.ts')) ensureTsLoader(project.settings, project.cwd);
-  const { MigrationEnvironment } = require('../../runtime/migration-environment') as typeof import('../../runtime/migration-environment');
   const { MigrationTestKit: Kit } = require('../../testing/migration-test-kit') as typeof import('../../testing/migration-test-kit');
-  const environment = new MigrationEnvironment({
-    path: project.folder,
-    pathTs: project.folder,
-    preferTs: project.preferTs,
-    baseDir: project.cwd,
-    versionTable: project.options.versionTable,
-  });
+  const environment = project.kitEnvironment();
   const config = project.fullConfig?.config;
   const entities = config?.get('entities') ?? [];
   const ormOptions = config && entities.length > 0 ? { ...config.getAll(), preferTs: project.preferTs } : undefined;
