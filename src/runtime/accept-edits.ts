@@ -3,7 +3,7 @@ import type { RevisionGraph } from '../graph/revision-graph';
 import { checkAppliedState } from './applied-state';
 import { isV2Checksum, revisionChecksum, verifyRecordedChecksums } from './revision-checksum';
 import type { RevisionSource } from './revision-source';
-import type { SqlChannel } from './sql-channel';
+import { commitInTransaction, type SqlChannel } from './sql-channel';
 import type { VersionTable } from './version-table';
 
 /** What {@link acceptEdits} did. */
@@ -49,14 +49,6 @@ export async function acceptEdits(
     statements.push(table.updateChecksumSql(row.id, await revisionChecksum(source, row.id), path === null ? row.fileName : basename(path)));
     accepted.push(row.id);
   }
-  if (statements.length > 0) {
-    await channel.begin();
-    try {
-      await channel.commit(statements);
-    } catch (error) {
-      await channel.rollback().catch(() => undefined);
-      throw error;
-    }
-  }
+  if (statements.length > 0) await commitInTransaction(channel, statements);
   return Object.freeze({ accepted: Object.freeze(accepted) });
 }

@@ -68,3 +68,23 @@ export class StatementBatchError extends Error {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
+
+/**
+ * Runs `statements` in one transaction of their own (one message online) and commits; on failure the
+ * transaction is rolled back (a rollback that fails too is ignored: the connection is then gone) and
+ * the statement's error is thrown.
+ *
+ * @example
+ * ```ts
+ * await commitInTransaction(channel, [table.deleteManySql(['ae1027a6acf2']), table.insertManySql(rows)]);
+ * ```
+ */
+export async function commitInTransaction(channel: SqlChannel, statements: readonly string[]): Promise<void> {
+  await channel.begin();
+  try {
+    await channel.commit(statements);
+  } catch (error) {
+    await channel.rollback().catch(() => undefined);
+    throw error;
+  }
+}

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { RecordedView } from '../graph/squash-catalog';
 import { revisionChecksum } from './revision-checksum';
 import type { RevisionSource } from './revision-source';
-import type { SqlChannel } from './sql-channel';
+import { commitInTransaction, type SqlChannel } from './sql-channel';
 import type { AppliedRevision, VersionTable } from './version-table';
 
 /**
@@ -50,11 +50,5 @@ export async function recordView(channel: SqlChannel, table: VersionTable, sourc
   const statements: string[] = [];
   if (view.remove.length > 0) statements.push(table.deleteManySql(view.remove));
   if (rows.length > 0) statements.push(table.insertManySql(rows));
-  await channel.begin();
-  try {
-    await channel.commit(statements);
-  } catch (error) {
-    await channel.rollback().catch(() => undefined);
-    throw error;
-  }
+  await commitInTransaction(channel, statements);
 }
