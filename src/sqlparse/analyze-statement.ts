@@ -1,5 +1,6 @@
 import { strongerLock, type LockMode } from './lock-modes';
 import type { ParsedStatement, PgNode } from './parse-sql';
+import { field, list, nameOf, nameParts, partsToName, rangeVar, walk } from './pg-node';
 import { relationText, type DefaultKind, type RelationName, type SchemaChange } from './schema-change';
 
 /** A lock a statement takes on one relation. */
@@ -159,7 +160,7 @@ function changesOf(statement: ParsedStatement, acc: Accumulator): SchemaChange[]
       ];
     }
     case 'DropStmt': {
-      const objects = list(n.objects).map(nameList);
+      const objects = list(n.objects).map(nameOf);
       const concurrent = n.concurrent === true;
       acc.concurrent ||= concurrent;
       switch (n.removeType) {
@@ -221,7 +222,7 @@ function changesOf(statement: ParsedStatement, acc: Accumulator): SchemaChange[]
       if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_COLUMN') {
         const names = nameParts(n.object);
         const rel = n.objtype === 'OBJECT_COLUMN' ? names.slice(0, -1) : names;
-        if (rel.length > 0) acc.lock(partsToRelation(rel), 'ShareUpdateExclusiveLock');
+        if (rel.length > 0) acc.lock(partsToName(rel), 'ShareUpdateExclusiveLock');
       }
       return [{ kind: 'other', type: statement.type }];
     }
@@ -475,53 +476,6 @@ function selectCallsFunction(n: PgNode): boolean {
     if (type === 'FuncCall') calls = true;
   });
   return calls;
-}
-
-/** Calls `visit(type, fields)` for every `{ Type: { ... } }` node under `value`. */
-function walk(value: unknown, visit: (type: string, node: PgNode) => void): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, visit);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value as PgNode)) {
-    if (key[0] >= 'A' && key[0] <= 'Z' && child !== null && typeof child === 'object' && !Array.isArray(child)) visit(key, child as PgNode);
-    walk(child, visit);
-  }
-}
-
-/** `{ Type: fields }` → fields, when the node is of that type. */
-function field(value: unknown, type: string): PgNode | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const inner = (value as PgNode)[type];
-  return inner !== null && typeof inner === 'object' ? (inner as PgNode) : undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? [...value] : [];
-}
-
-/** A `RangeVar` (given as its fields, or wrapped) → a relation name. */
-function rangeVar(value: unknown): RelationName {
-  const rv = field(value, 'RangeVar') ?? ((value ?? {}) as PgNode);
-  return { schema: typeof rv.schemaname === 'string' ? rv.schemaname : null, name: typeof rv.relname === 'string' ? rv.relname : '' };
-}
-
-/** The strings of a `List` of `String` nodes (or a bare array of them). */
-function nameParts(value: unknown): string[] {
-  const items = field(value, 'List')?.items ?? value;
-  return list(items).map((i) => {
-    const s = field(i, 'String');
-    return typeof s?.sval === 'string' ? s.sval : '';
-  });
-}
-
-function partsToRelation(parts: readonly string[]): RelationName {
-  return parts.length >= 2 ? { schema: parts[parts.length - 2], name: parts[parts.length - 1] } : { schema: null, name: parts[0] ?? '' };
-}
-
-function nameList(value: unknown): RelationName {
-  return partsToRelation(nameParts(value));
 }
 
 /** A type name as written (`int8`, `varchar`, `app.status`), `pg_catalog.` left out. */

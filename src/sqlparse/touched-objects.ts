@@ -1,4 +1,6 @@
 import type { ParsedStatement, PgNode } from './parse-sql';
+import { field, list, nameOf, nameParts, partsToName, rangeVar, str, walk } from './pg-node';
+import type { RelationName } from './schema-change';
 
 /**
  * The kinds of database object a statement can touch. Tables, views, materialized views, sequences
@@ -92,15 +94,15 @@ class Touches {
     this.list.push(Object.freeze({ object: Object.freeze(object), action, detail, ...extra }));
   }
 
-  relation(rel: Name, shownAs: string, action: TouchAction, detail: string, extra: { newName?: string; whole?: boolean } = {}): void {
+  relation(rel: RelationName, shownAs: string, action: TouchAction, detail: string, extra: { newName?: string; whole?: boolean } = {}): void {
     this.add({ kind: 'relation', schema: rel.schema, name: rel.name, member: null, shownAs }, action, detail, extra);
   }
 
-  member(kind: 'column' | 'constraint' | 'trigger', rel: Name, member: string, action: TouchAction, detail: string, newName?: string): void {
+  member(kind: 'column' | 'constraint' | 'trigger', rel: RelationName, member: string, action: TouchAction, detail: string, newName?: string): void {
     this.add({ kind, schema: rel.schema, name: rel.name, member, shownAs: kind }, action, detail, newName === undefined ? {} : { newName });
   }
 
-  type(type: Name, shownAs: string, action: TouchAction, detail: string, newName?: string): void {
+  type(type: RelationName, shownAs: string, action: TouchAction, detail: string, newName?: string): void {
     if (action === 'reads' && type.schema === null && BUILTIN_TYPES.has(type.name)) return;
     if (type.schema === 'pg_catalog' || type.name === '') return;
     this.add({ kind: 'type', schema: type.schema, name: type.name, member: null, shownAs }, action, detail, newName === undefined ? {} : { newName });
@@ -116,11 +118,6 @@ class Touches {
       else if ((type === 'TypeCast' || type === 'ColumnDef') && n.typeName !== undefined) this.type(typeName(n.typeName), 'type', 'reads', detail);
     });
   }
-}
-
-interface Name {
-  readonly schema: string | null;
-  readonly name: string;
 }
 
 /** Records the touches of a statement; returns why its effect is unknown, or `null`. */
@@ -272,7 +269,7 @@ function createTable(n: PgNode, out: Touches): string | null {
 }
 
 /** A constraint added to `table` (inline on `columns`, or a table constraint). */
-function constraint(table: Name, con: PgNode, columns: readonly string[], out: Touches, detail: string): void {
+function constraint(table: RelationName, con: PgNode, columns: readonly string[], out: Touches, detail: string): void {
   const type = String(con.contype);
   if (['CONSTR_NULL', 'CONSTR_NOTNULL', 'CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(type)) {
     if (type === 'CONSTR_DEFAULT' || type === 'CONSTR_GENERATED') out.reads(con.raw_expr, `a default of ${table.name}`);
@@ -546,53 +543,7 @@ function queryCallsFunctions(node: unknown): string | null {
   return calls;
 }
 
-/** Calls `visit(type, fields)` for every `{ Type: { ... } }` node under `value`. */
-function walk(value: unknown, visit: (type: string, node: PgNode) => void): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, visit);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value as PgNode)) {
-    if (key[0] >= 'A' && key[0] <= 'Z' && child !== null && typeof child === 'object' && !Array.isArray(child)) visit(key, child as PgNode);
-    walk(child, visit);
-  }
-}
-
-function field(value: unknown, type: string): PgNode | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const inner = (value as PgNode)[type];
-  return inner !== null && typeof inner === 'object' ? (inner as PgNode) : undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? [...value] : [];
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function rangeVar(value: unknown): Name {
-  const rv = field(value, 'RangeVar') ?? ((value ?? {}) as PgNode);
-  return { schema: typeof rv.schemaname === 'string' ? rv.schemaname : null, name: str(rv.relname) };
-}
-
-/** The strings of a `List` of `String` nodes (or a bare array of them). */
-function nameParts(value: unknown): string[] {
-  const items = field(value, 'List')?.items ?? value;
-  return list(items).map((i) => str(field(i, 'String')?.sval));
-}
-
-function partsToName(parts: readonly string[]): Name {
-  return parts.length >= 2 ? { schema: parts[parts.length - 2], name: parts[parts.length - 1] } : { schema: null, name: parts[0] ?? '' };
-}
-
-function nameOf(value: unknown): Name {
-  return partsToName(nameParts(value));
-}
-
-function typeName(value: unknown): Name {
+function typeName(value: unknown): RelationName {
   const t = field(value, 'TypeName') ?? ((value ?? {}) as PgNode);
   return nameOf(t.names);
 }
