@@ -656,37 +656,18 @@ class Scanner {
   private escape(at: number, template: boolean): number {
     const text = this.text;
     const c = text[at + 1];
+    const single = SINGLE_CHARACTER_ESCAPES[c];
+    if (single !== undefined) {
+      this.escaped = single;
+      return at + 2;
+    }
     switch (c) {
-      case 'n':
-        this.escaped = '\n';
-        return at + 2;
-      case 'r':
-        this.escaped = '\r';
-        return at + 2;
-      case 't':
-        this.escaped = '\t';
-        return at + 2;
-      case 'b':
-        this.escaped = '\b';
-        return at + 2;
-      case 'f':
-        this.escaped = '\f';
-        return at + 2;
-      case 'v':
-        this.escaped = '\v';
-        return at + 2;
       case '0': {
         const d = text.charCodeAt(at + 2);
         if (d >= 48 && d <= 57) this.fail(); // legacy octal
         this.escaped = '\0';
         return at + 2;
       }
-      case '\\':
-      case "'":
-      case '"':
-      case '`':
-        this.escaped = c;
-        return at + 2;
       case '$':
         if (!template) this.fail(); // `\$` in a quoted string is fine in JavaScript, but keep to what writers emit
         this.escaped = '$';
@@ -725,6 +706,20 @@ class Scanner {
     }
   }
 }
+
+/** `\n` and the other escapes that stand for one character, and the quotes and backslash escaped as themselves. */
+const SINGLE_CHARACTER_ESCAPES: Readonly<Record<string, string>> = Object.freeze({
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '`': '`',
+});
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
