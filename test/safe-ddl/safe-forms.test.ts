@@ -3,42 +3,14 @@
  * rows, the locks observed from a second connection while a step is held, an interrupted concurrent
  * build finished by the next upgrade, and the lint finding nothing in what was written.
  */
-import { Check, Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import { lintRevisions } from '../../src/lint';
 import { useTestDatabase } from '../support/database';
 import { useAutogenHarness } from '../autogen/support/autogen-harness';
 import { sql } from '../autogen/support/schema-fingerprint';
-
-@Entity({ tableName: 'customer' })
-class V1Customer {
-  @PrimaryKey() id!: number;
-}
-@Entity({ tableName: 'shop_order' })
-class V1Order {
-  @PrimaryKey() id!: number;
-  @Property({ fieldName: 'customer_id', nullable: true }) customerId?: number;
-  @Property() code!: string;
-  @Property() ref!: string;
-  @Property({ nullable: true }) qty?: number;
-}
-
-@Entity({ tableName: 'customer' })
-class V2Customer {
-  @PrimaryKey() id!: number;
-}
-@Entity({ tableName: 'shop_order' })
-@Index({ name: 'shop_order_code_idx', properties: ['code'] })
-@Unique({ name: 'shop_order_ref_unique', properties: ['ref'] })
-@Check({ name: 'shop_order_qty_positive', expression: 'qty > 0' })
-class V2Order {
-  @PrimaryKey() id!: number;
-  @ManyToOne(() => V2Customer, { fieldName: 'customer_id', nullable: true }) customer?: V2Customer;
-  @Property() code!: string;
-  @Property() ref!: string;
-  @Property() qty!: number;
-}
+import { V1Customer, V1Order, V2Customer, V2Order } from './support/shop-order-model';
 
 /** V1 and an index: the revision's first lock-taking step is the concurrent build. */
 @Entity({ tableName: 'shop_order' })

@@ -7,13 +7,12 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/harness/throwaway-database';
 import { MigrationEnvironment } from '../../src/runtime/migration-environment';
 import { SquashError } from '../../src/squash/errors';
 import { squashRevisions } from '../../src/squash/squash-revisions';
 import { MigrationTestKit } from '../../src/testing/migration-test-kit';
 import { testServer } from '../support/database';
-import { recorded, snapshot } from './support';
+import { recorded, snapshot, squashDatabases } from './support';
 
 const RUN = ['0c9657712dc1', 'd8e585eccfa8', '555d97e085ce'];
 const MERGE = '359f47c94009';
@@ -21,13 +20,9 @@ const SQUASH = 'e0000000000a';
 
 describe('squash: the example app\'s chain', () => {
   let dir: string;
-  const databases: ThrowawayDatabase[] = [];
+  const databases = squashDatabases();
   const env = () => new MigrationEnvironment({ path: dir, preferTs: true });
-  const newDatabase = async () => {
-    const db = await createThrowawayDatabase((await testServer()).url, { prefix: 'mo_alembic_squash' });
-    databases.push(db);
-    return db.url;
-  };
+  const newDatabase = databases.create;
   const squash = (range: string, revId = SQUASH) =>
     squashRevisions({ directory: dir, scripts: env().scripts, squashes: env().squashes, source: env().source, range, message: 'the first three revisions', revId });
 
@@ -42,7 +37,7 @@ describe('squash: the example app\'s chain', () => {
   });
 
   after(async () => {
-    for (const db of databases) await db.drop();
+    await databases.dropAll();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,12 +5,10 @@
  */
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/harness/throwaway-database';
 import { MigrationEnvironment } from '../../src/runtime/migration-environment';
 import { squashRevisions } from '../../src/squash/squash-revisions';
 import type { SchemaSnapshot } from '../../src/testing/schema-snapshot';
-import { testServer } from '../support/database';
-import { deleteRevisionFiles, recorded, snapshot, writeChain, type GeneratedChain } from './support';
+import { deleteRevisionFiles, recorded, snapshot, squashDatabases, writeChain, type GeneratedChain } from './support';
 
 const SQUASH = 'f0000000a000';
 const N = 1000;
@@ -18,13 +16,9 @@ const N = 1000;
 describe('squash: a 1,000-revision run', function () {
   this.timeout(600_000);
   let chain: GeneratedChain;
-  const databases: ThrowawayDatabase[] = [];
+  const databases = squashDatabases();
   const env = () => new MigrationEnvironment({ path: chain.dir, preferTs: true });
-  const newDatabase = async () => {
-    const db = await createThrowawayDatabase((await testServer()).url, { prefix: 'mo_alembic_squash' });
-    databases.push(db);
-    return db.url;
-  };
+  const newDatabase = databases.create;
   let head: SchemaSnapshot;
   let fresh: string;
   const at = new Map<number, string>();
@@ -44,7 +38,7 @@ describe('squash: a 1,000-revision run', function () {
   });
 
   after(async () => {
-    for (const db of databases) await db.drop();
+    await databases.dropAll();
     rmSync(chain.dir, { recursive: true, force: true });
   });
 

@@ -5,24 +5,19 @@
  */
 import { expect } from 'chai';
 import { readFileSync, rmSync } from 'node:fs';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/harness/throwaway-database';
 import { MigrationEnvironment } from '../../src/runtime/migration-environment';
 import { squashRevisions } from '../../src/squash/squash-revisions';
 import { MigrationTestKit } from '../../src/testing/migration-test-kit';
 import { testServer } from '../support/database';
-import { deleteRevisionFiles, recorded, snapshot, writeChain, type GeneratedChain } from './support';
+import { deleteRevisionFiles, recorded, snapshot, squashDatabases, writeChain, type GeneratedChain } from './support';
 
 const SQUASH = 'f00000000001';
 
 describe('squash: semantics on a 30-revision run', () => {
   let chain: GeneratedChain;
-  const databases: ThrowawayDatabase[] = [];
+  const databases = squashDatabases();
   const env = () => new MigrationEnvironment({ path: chain.dir, preferTs: true });
-  const newDatabase = async () => {
-    const db = await createThrowawayDatabase((await testServer()).url, { prefix: 'mo_alembic_squash' });
-    databases.push(db);
-    return db.url;
-  };
+  const newDatabase = databases.create;
   let deployed: string; // upgraded to head before the squash existed
 
   before(async function () {
@@ -45,7 +40,7 @@ describe('squash: semantics on a 30-revision run', () => {
   });
 
   after(async () => {
-    for (const db of databases) await db.drop();
+    await databases.dropAll();
     rmSync(chain.dir, { recursive: true, force: true });
   });
 

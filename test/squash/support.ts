@@ -7,6 +7,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/harness/throwaway-database';
+import { testServer } from '../support/database';
 import { readSchemaSnapshot, type SchemaSnapshot } from '../../src/testing/schema-snapshot';
 import { writeRevision } from '../../src/script/revision-writer';
 
@@ -73,4 +75,22 @@ export function snapshot(url: string): Promise<SchemaSnapshot> {
 /** The version table's ids, sorted. */
 export function recorded(url: string): Promise<string[]> {
   return withClient(url, async (client) => (await client.query<{ revision: string }>(`select revision from ${VERSION_TABLE}`)).rows.map((r) => r.revision).sort());
+}
+
+/**
+ * Throw-away databases for one suite: `create()` makes one (its URL), `dropAll()` drops every one made
+ * (call it in `after`).
+ */
+export function squashDatabases(): { create(): Promise<string>; dropAll(): Promise<void> } {
+  const databases: ThrowawayDatabase[] = [];
+  return {
+    async create() {
+      const db = await createThrowawayDatabase((await testServer()).url, { prefix: 'mo_alembic_squash' });
+      databases.push(db);
+      return db.url;
+    },
+    async dropAll() {
+      for (const db of databases.splice(0)) await db.drop();
+    },
+  };
 }
