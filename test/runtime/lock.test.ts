@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { LockTimeoutError, MigrationRuntime, RevisionFailedError, VersionTable, type LockWaitInfo } from '../../src/runtime';
 import { Revision } from '../../src/script/revision';
 import { advisoryLocks, connect, defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from './support/helpers';
+import { until } from '../support/until';
 
 const A = 'ffffffffff01';
 const B = 'ffffffffff02';
@@ -9,16 +10,6 @@ const C = 'ffffffffff03';
 
 function runtimeFor(url: string, revs: MemoryRevisions, extra: Partial<ConstructorParameters<typeof MigrationRuntime>[0]> = {}): MigrationRuntime {
   return new MigrationRuntime({ connection: url, graph: revs.graph, source: revs.source, lockTimeoutMs: 10_000, ...extra });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The pid of the session with this application_name that holds an advisory lock. */

@@ -9,6 +9,7 @@ import {
   type MigrationRuntimeOptions,
 } from '../../src/runtime';
 import { advisoryLocks, connect, defineRevision, MemoryRevisions, sql, tables, useFreshDatabases, versionIds } from '../runtime/support/helpers';
+import { until } from '../support/until';
 
 const A = 'aaaaaaaaaa01';
 const B = 'aaaaaaaaaa02';
@@ -44,16 +45,6 @@ async function schemaExists(url: string, schema: string): Promise<boolean> {
 async function typeSchemas(url: string, typname: string): Promise<string[]> {
   const rows = await sql<{ nspname: string }>(url, 'select n.nspname from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typname = $1 order by 1', [typname]);
   return rows.map((r) => r.nspname);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('tenants: the single-target runtime in a schema', function () {

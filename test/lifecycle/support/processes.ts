@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import type { AppEvent, AppSettings } from './app-process';
 import { lifecycleBuild } from './build';
+export { until } from '../../support/until';
 
 /** One running child app. */
 export interface AppHandle {
@@ -130,13 +131,3 @@ export async function query<T = Record<string, unknown>>(url: string, sql: strin
   }
 }
 
-/** Polls `probe` until it returns something other than `undefined`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
