@@ -24,9 +24,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { acquireServer, createThrowawayDatabase, type AcquiredServer } from '../src/harness';
-import { binProject, buildCli, formatStats, machine, mikroMigrationFile, stats, tableName, tempDir, timeProcess, type Stats } from './support/bench-kit';
+import { binProject, buildCli, countRows, formatStats, machine, mikroMigrationFile, stats, tableName, tempDir, timeProcess, type Stats } from './support/bench-kit';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -83,16 +82,6 @@ function mikroProject(ts: boolean): string {
     writeFileSync(join(dir, 'migrations', file.name), file.text);
   }
   return dir;
-}
-
-async function count(url: string, sql: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query(sql)).rows[0].n);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Tool {
@@ -195,8 +184,8 @@ async function main(): Promise<void> {
     const db = await createThrowawayDatabase(server.url, { prefix: 'mo_alembic_bench' });
     try {
       const ms = tool.run(db.url);
-      const rows = await count(db.url, `select count(*) as n from ${tool.versionTable}`);
-      const tables = await count(db.url, "select count(*) as n from pg_tables where tablename like 't\\_%'");
+      const rows = await countRows(db.url, `select count(*) as n from ${tool.versionTable}`);
+      const tables = await countRows(db.url, "select count(*) as n from pg_tables where tablename like 't\\_%'");
       if (rows !== N || tables !== N) throw new Error(`${tool.name}: ${rows} version rows and ${tables} tables, expected ${N}`);
       return ms;
     } finally {

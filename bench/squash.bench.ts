@@ -11,23 +11,12 @@
  */
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import * as ts from 'typescript';
 import { acquireServer, createThrowawayDatabase } from '../src/harness';
-import { binProject, buildCli, formatStats, machine, revisionId, stats, tempDir, timeProcess } from './support/bench-kit';
+import { binProject, buildCli, countRows, formatStats, machine, revisionId, stats, tempDir, timeProcess } from './support/bench-kit';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-async function count(url: string, sql: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query(sql)).rows[0].n);
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<void> {
   const server = await acquireServer();
@@ -64,8 +53,8 @@ async function main(): Promise<void> {
       const db = await createThrowawayDatabase(server.url, { prefix: 'mo_alembic_bench' });
       try {
         const ms = timeProcess(process.execPath, [cli.main, 'upgrade', 'head', '--url', db.url], { cwd: tool.dir, env }).ms;
-        const rows = await count(db.url, 'select count(*) as n from mikro_orm_alembic_version');
-        const tables = await count(db.url, "select count(*) as n from pg_tables where tablename like 't\\_%'");
+        const rows = await countRows(db.url, 'select count(*) as n from mikro_orm_alembic_version');
+        const tables = await countRows(db.url, "select count(*) as n from pg_tables where tablename like 't\\_%'");
         if (rows !== tool.rows || tables !== N) throw new Error(`${tool.name}: ${rows} version rows and ${tables} tables, expected ${tool.rows} and ${N}`);
         got[i] = ms;
       } finally {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -272,4 +273,15 @@ export function machine(): string {
   const os = require('node:os') as typeof import('node:os');
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${load} at start`;
+}
+
+/** The number a query returns in its column `n` (e.g. `select count(*) as n from ...`), on a connection of its own. */
+export async function countRows(url: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query(sql)).rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
