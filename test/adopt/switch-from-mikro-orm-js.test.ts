@@ -11,7 +11,7 @@ import { adoptedRevisionId } from '../../src/adopt';
 import type { SchemaSnapshot } from '../../src/testing/schema-snapshot';
 import { useTestDatabase } from '../support/database';
 import { VERSIONS } from './support/entities';
-import { mikroOrmApplied, MikroOrmProject, pluginApplied, query, runBin, schemaOf, timestampAfter } from './support/mikro-orm-project';
+import { clockPast, mikroOrmApplied, MikroOrmProject, pluginApplied, query, runBin, schemaOf, timestampAfter } from './support/mikro-orm-project';
 
 const HISTORY = 'public.legacy_migrations';
 const MIGRATIONS = `{ path: 'db/migrations', emit: 'js', tableName: 'legacy_migrations', allOrNothing: false,
@@ -57,9 +57,6 @@ describe('adopt: switching from MikroORM’s migrator (.js migrations, custom ta
       return stamp;
     };
     // the next migration:create names its file by the clock: wait until the clock is past the hand-made stamp
-    const pastStamp = async (stamp: string) => {
-      while (new Date().toISOString().replace(/\D/g, '').slice(0, 14) <= stamp) await new Promise((r) => setTimeout(r, 200));
-    };
     await create(0, 'authors');
     const vacuum = handWritten(
       'vacuum',
@@ -69,7 +66,7 @@ describe('adopt: switching from MikroORM’s migrator (.js migrations, custom ta
         '  async down() { this.addSql(\'analyze "author";\'); }',
       ].join('\n'),
     );
-    await pastStamp(vacuum);
+    await clockPast(vacuum);
     await create(1, 'books');
     handWritten(
       'seed',

@@ -11,7 +11,7 @@ import { adoptMigrations, adoptedRevisionId } from '../../src/adopt';
 import type { SchemaSnapshot } from '../../src/testing/schema-snapshot';
 import { useTestDatabase } from '../support/database';
 import { VERSIONS } from './support/entities';
-import { mikroOrmApplied, MikroOrmProject, pluginApplied, query, runBin, schemaOf } from './support/mikro-orm-project';
+import { clockPast, mikroOrmApplied, MikroOrmProject, pluginApplied, query, runBin, schemaOf } from './support/mikro-orm-project';
 
 const HISTORY = 'public.mikro_orm_migrations';
 
@@ -34,7 +34,10 @@ describe('adopt: switching from MikroORM’s migrator (TypeScript migrations, de
       project.setEntities(version);
       const created = await project.mikroOrm(['migration:create'], p3.url);
       expect(created.code, created.output).to.equal(0);
-      expect(created.output).to.match(/Migration\d{14}\.ts successfully created/);
+      const stamp = /Migration(\d{14})\.ts successfully created/.exec(created.output)?.[1];
+      expect(stamp, created.output).to.be.a('string');
+      // the next create must not fall in the same second (it would take the same file name)
+      await clockPast(stamp as string);
     }
     names = readdirSync(project.path('migrations'))
       .filter((f) => f.endsWith('.ts'))

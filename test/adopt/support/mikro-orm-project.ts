@@ -205,6 +205,15 @@ export function timestampAfter(after?: string): string {
 }
 
 /**
+ * Waits until the clock's 14-digit UTC timestamp is past `stamp`: MikroORM's `migration:create` names
+ * its file by the clock to the second, so a create in the same second as the last file would reuse its
+ * name (and overwrite it).
+ */
+export async function clockPast(stamp: string): Promise<void> {
+  while (new Date().toISOString().replace(/\D/g, '').slice(0, 14) <= stamp) await new Promise((r) => setTimeout(r, 200));
+}
+
+/**
  * The plugin's bin, in this process (`runCli`, what `main.js` runs), in the project folder with its
  * config: faster than a child process, and the same code path.
  */
