@@ -1,4 +1,5 @@
 import { RevisionGraphError } from './errors';
+import type { Adjacency } from './adjacency';
 
 /**
  * Refuses a graph with a cycle: first through `down_revision` alone (`CYCLE`), then through
@@ -10,10 +11,10 @@ import { RevisionGraphError } from './errors';
  */
 export function validateAcyclic(
   ids: readonly string[],
-  down: readonly (readonly number[])[],
-  next: readonly (readonly number[])[],
-  deps: readonly (readonly number[])[] | undefined,
-  allNext: readonly (readonly number[])[],
+  down: Adjacency,
+  next: Adjacency,
+  deps: Adjacency | undefined,
+  allNext: Adjacency,
 ): void {
   const versioned = cyclicRevisions(down, next);
   if (versioned.length > 0) {
@@ -21,46 +22,45 @@ export function validateAcyclic(
     throw new RevisionGraphError('CYCLE', `Cycle detected in the down revisions of ${names.join(', ')}`, names);
   }
   if (!deps) return;
-  // Through down_revision and depends_on together: `allNext` is already the reverse of those edges.
-  const both = (i: number): readonly number[] => (deps[i].length === 0 ? down[i] : [...down[i], ...deps[i].filter((x) => !down[i].includes(x))]);
-  const withDeps = cyclicRevisions({ length: down.length, edgesOf: both }, allNext);
+  // Through down_revision and depends_on together: `allNext` is already the reverse of those edges,
+  // and the forward edges are only built when a cycle is left to name
+  const withDeps = cyclicRevisions(() => down.union(deps), allNext);
   if (withDeps.length > 0) {
     const names = withDeps.map((i) => ids[i]);
     throw new RevisionGraphError('DEPENDENCY_CYCLE', `Dependency cycle detected: ${names.join(', ')} (through depends_on)`, names);
   }
 }
 
-/** Edges given as arrays, or (to build none when the graph is acyclic) as a function of the node. */
-type Edges = readonly (readonly number[])[] | { readonly length: number; edgesOf(i: number): readonly number[] };
-
 /**
  * The nodes that lie on a cycle of `edges`, in index order: Kahn's algorithm over `reverse` removes
- * everything acyclic in O(n); Tarjan's algorithm then runs only on what is left (usually nothing).
+ * everything acyclic in O(n); Tarjan's algorithm then runs only on what is left (usually nothing),
+ * over the forward edges, which are asked for only then.
  */
-function cyclicRevisions(edges: Edges, reverse: readonly (readonly number[])[]): number[] {
-  const n = edges.length;
-  const edgesOf = Array.isArray(edges) ? (i: number) => (edges as readonly (readonly number[])[])[i] : (edges as { edgesOf(i: number): readonly number[] }).edgesOf;
+function cyclicRevisions(edges: Adjacency | (() => Adjacency), reverse: Adjacency): number[] {
+  const n = reverse.size;
+  const { offsets, items } = reverse;
   // out-degree = how many parents a node has; each child it is the reverse edge of counts once
   const outDegree = new Int32Array(n);
-  for (let i = 0; i < n; i++) for (const j of reverse[i]) outDegree[j]++;
-  const queue: number[] = [];
-  for (let i = 0; i < n; i++) if (outDegree[i] === 0) queue.push(i);
+  for (let k = 0; k < items.length; k++) outDegree[items[k]]++;
+  const queue = new Int32Array(n);
+  let queued = 0;
+  for (let i = 0; i < n; i++) if (outDegree[i] === 0) queue[queued++] = i;
   let removed = 0;
   const gone = new Uint8Array(n);
-  while (queue.length > 0) {
-    const i = queue.pop()!;
+  while (queued > 0) {
+    const i = queue[--queued];
     gone[i] = 1;
     removed++;
-    for (const j of reverse[i]) if (--outDegree[j] === 0) queue.push(j);
+    for (let k = offsets[i], end = offsets[i + 1]; k < end; k++) if (--outDegree[items[k]] === 0) queue[queued++] = items[k];
   }
   if (removed === n) return [];
-  const forward = Array.from({ length: n }, (_, i) => edgesOf(i));
-  return stronglyConnected(forward, gone).filter((c) => c.length > 1 || forward[c[0]].includes(c[0])).flat().sort((a, b) => a - b);
+  const forward = typeof edges === 'function' ? edges() : edges;
+  return stronglyConnected(forward, gone).filter((c) => c.length > 1 || forward.includes(c[0], c[0])).flat().sort((a, b) => a - b);
 }
 
 /** Tarjan's strongly connected components over the nodes not marked `gone`, iteratively. */
-function stronglyConnected(edges: readonly (readonly number[])[], gone: Uint8Array): number[][] {
-  const n = edges.length;
+function stronglyConnected(edges: Adjacency, gone: Uint8Array): number[][] {
+  const n = edges.size;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -76,10 +76,9 @@ function stronglyConnected(edges: readonly (readonly number[])[], gone: Uint8Arr
     while (work.length > 0) {
       const frame = work[work.length - 1];
       const [v, k] = frame;
-      const e = edges[v];
-      if (k < e.length) {
+      if (k < edges.count(v)) {
         frame[1]++;
-        const w = e[k];
+        const w = edges.at(v, k);
         if (gone[w]) continue;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;

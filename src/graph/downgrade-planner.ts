@@ -1,5 +1,5 @@
 import { RevisionGraphError } from './errors';
-import type { GraphIndex } from './graph-index';
+import { keepWhere, markAll, type GraphIndex } from './graph-index';
 import { RELATIVE_TARGET } from './relative-target';
 import { BASE, NONE, type Ref, type TargetResolver } from './target-resolver';
 
@@ -90,9 +90,9 @@ export function parseDowngradeTarget(
  *
  * @internal
  */
-export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: readonly string[], parsed: DowngradeTarget, target: string): { drop: number[]; heads: number[] } {
+export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: readonly string[], parsed: DowngradeTarget, target: string): { drop: Int32Array; heads: number[] } {
   const rev = parsed.revision === BASE ? NONE : parsed.revision;
-  let roots: number[] = rev === NONE ? [...g.bases] : [...g.next[rev]];
+  let roots: number[] = rev === NONE ? [...g.bases] : g.next.list(rev);
   if (parsed.branch !== null && roots.length > 1) {
     const ancestors = new Set(g.ancestors([r.resolveBranch(parsed.branch)], false));
     roots = roots.filter((x) => ancestors.has(x));
@@ -102,8 +102,8 @@ export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: read
   }
   const heads = r.resolveEach(current).filter((h) => h >= 0);
   const active = new Uint8Array(g.size);
-  for (const x of g.ancestors(heads, true)) active[x] = 1;
-  const drop = g.descendants(roots, true).filter((x) => active[x]);
+  markAll(active, g.ancestors(heads, true));
+  const drop = keepWhere(g.descendants(roots, true), (x) => active[x] === 1);
   if (parsed.relative) checkRelativeDowngrade(g, parsed.relative, drop, heads, rev, target);
   if (rev !== NONE && drop.length === 0 && !heads.includes(rev)) {
     throw new RevisionGraphError(
@@ -124,7 +124,7 @@ export function collectDowngrade(g: GraphIndex, r: TargetResolver, current: read
 function checkRelativeDowngrade(
   g: GraphIndex,
   relative: { start: number; steps: number },
-  drop: readonly number[],
+  drop: Int32Array,
   heads: readonly number[],
   rev: Ref,
   target: string,
@@ -133,9 +133,9 @@ function checkRelativeDowngrade(
   let at = relative.start;
   for (let k = 0; k < relative.steps && at >= 0; k++) {
     walked.add(at);
-    at = g.down[at].length === 1 ? g.down[at][0] : -1;
+    at = g.down.count(at) === 1 ? g.down.at(at, 0) : -1;
   }
-  const extra = drop.filter((x) => !walked.has(x));
+  const extra = Array.from(drop).filter((x) => !walked.has(x));
   if (extra.length === 0) return;
   const names = extra.map((x) => g.ids[x]);
   const destination = rev >= 0 ? g.ids[rev] : 'base';
@@ -150,10 +150,16 @@ function checkRelativeDowngrade(
   );
 }
 
-/** Alembic's `_get_all_current`: the current revisions plus their ancestors, reduced to branch tips. */
+/**
+ * Alembic's `_get_all_current`: the current revisions plus their ancestors, reduced to branch tips
+ * (those no other member descends from through down revisions). The set is closed under ancestors,
+ * so a member has a descendant in it exactly when it has a child in it.
+ */
 function allCurrent(g: GraphIndex, currentRevs: readonly number[]): number[] {
   const all = g.ancestors(currentRevs, true);
   const inSet = new Uint8Array(g.size);
-  for (const x of all) inSet[x] = 1;
-  return all.filter((x) => !g.descendants([x], false).some((d) => d !== x && inSet[d])).sort((a, b) => a - b);
+  markAll(inSet, all);
+  return Array.from(all)
+    .filter((x) => !g.next.some(x, (c) => inSet[c] === 1))
+    .sort((a, b) => a - b);
 }

@@ -1,5 +1,5 @@
 import { RevisionGraphError } from './errors';
-import type { GraphIndex } from './graph-index';
+import { markAll, type GraphIndex } from './graph-index';
 
 /**
  * Refuses a set of revisions in which one is an ancestor (or, with `'descendants'`, a descendant
@@ -14,9 +14,9 @@ export function checkNoOverlap(g: GraphIndex, revisions: readonly number[], dire
   const distinct = [...new Set(revisions)];
   if (distinct.length < 2) return;
   const starts: number[] = [];
-  for (const r of distinct) starts.push(...edges[r]);
+  for (const r of distinct) starts.push(...edges.list(r));
   const reached = new Uint8Array(g.size);
-  for (const x of g.collect(starts, edges)) reached[x] = 1;
+  markAll(reached, g.collect(starts, edges));
   const inner = distinct.filter((r) => reached[r]);
   if (inner.length === 0) return;
   const inside = inner[0];

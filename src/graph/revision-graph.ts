@@ -1,7 +1,7 @@
 import { parentsFirst } from './topological-order';
 import { collectDowngrade, parseDowngradeTarget } from './downgrade-planner';
 import { RevisionGraphError } from './errors';
-import { GraphIndex } from './graph-index';
+import { GraphIndex, markAll } from './graph-index';
 import { BASE, NONE, TargetResolver } from './target-resolver';
 import type { MigrationPlan, RevisionRecord } from './types';
 import { collectUpgrade } from './upgrade-planner';
@@ -98,17 +98,18 @@ export class RevisionGraph {
     const i = this.index(id);
     const g = this.g;
     const name = (xs: readonly number[]) => xs.map((x) => g.ids[x]);
+    const children = g.next.list(i);
     return Object.freeze({
       id,
-      downRevisions: name(g.down[i]),
-      dependsOn: name(g.deps[i]),
-      branchLabels: [...g.ownLabels[i]],
-      children: name(g.next[i]),
-      dependents: name(g.allNext[i].filter((c) => !g.next[i].includes(c))),
-      isHead: g.next[i].length === 0,
-      isBase: g.down[i].length === 0,
-      isBranchPoint: g.next[i].length > 1,
-      isMergePoint: g.down[i].length > 1,
+      downRevisions: name(g.down.list(i)),
+      dependsOn: name(g.deps.list(i)),
+      branchLabels: [...g.ownLabels(i)],
+      children: name(children),
+      dependents: name(g.allNext.list(i).filter((c) => !children.includes(c))),
+      isHead: children.length === 0,
+      isBase: g.down.count(i) === 0,
+      isBranchPoint: children.length > 1,
+      isMergePoint: g.down.count(i) > 1,
     });
   }
 
@@ -158,7 +159,7 @@ export class RevisionGraph {
     const { needs, targets } = collectUpgrade(this.g, this.r, target, current, { inclusive: false, implicitBase: true, noOverwalk: true });
     const order = parentsFirst(this.g, needs, targets);
     const applied = this.appliedSet(current);
-    for (const x of order) applied[x] = 1;
+    markAll(applied, order);
     return this.plan('up', order, applied, []);
   }
 
@@ -179,7 +180,7 @@ export class RevisionGraph {
     const { drop, heads } = collectDowngrade(this.g, this.r, current, parsed, target);
     const order = parentsFirst(this.g, drop, heads).reverse();
     const applied = this.appliedSet(current);
-    for (const x of order) applied[x] = 0;
+    markAll(applied, order, 0);
     return this.plan('down', order, applied, warnings);
   }
 
@@ -205,14 +206,14 @@ export class RevisionGraph {
     for (const x of chosen) {
       if (direction === 'up') {
         if (applied[x]) throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} is already applied`, [g.ids[x]]);
-        const missing = g.parents[x].filter((p) => !applied[p] && !inSet[p]);
+        const missing = g.parents.list(x).filter((p) => !applied[p] && !inSet[p]);
         if (missing.length > 0) {
           const names = missing.map((m) => g.ids[m]);
           throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} cannot run before ${names.join(', ')}, which ${names.length > 1 ? 'are' : 'is'} not applied`, [g.ids[x], ...names]);
         }
       } else {
         if (!applied[x]) throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} is not applied`, [g.ids[x]]);
-        const blocking = g.allNext[x].filter((c) => applied[c] && !inSet[c]);
+        const blocking = g.allNext.list(x).filter((c) => applied[c] && !inSet[c]);
         if (blocking.length > 0) {
           const names = blocking.map((b) => g.ids[b]);
           throw new RevisionGraphError('NOT_APPLICABLE', `Revision ${g.ids[x]} cannot be downgraded while ${names.join(', ')}, which build${names.length > 1 ? '' : 's'} on it, ${names.length > 1 ? 'are' : 'is'} applied`, [g.ids[x], ...names]);
@@ -221,7 +222,7 @@ export class RevisionGraph {
     }
     let order = parentsFirst(g, chosen, chosen);
     if (direction === 'down') order = order.reverse();
-    for (const x of order) applied[x] = direction === 'up' ? 1 : 0;
+    markAll(applied, order, direction === 'up' ? 1 : 0);
     return this.plan(direction, order, applied, []);
   }
 
@@ -248,7 +249,7 @@ export class RevisionGraph {
     }
     const { needs, targets } = collectUpgrade(this.g, this.r, upper, [lower], { inclusive: true, implicitBase: false, noOverwalk: false, lowerSymbol: lower });
     // a range may leave out revisions between two of its own (linked through depends_on): order through them too
-    return Object.freeze(parentsFirst(this.g, needs, targets, true).reverse().map((x) => this.g.ids[x]));
+    return Object.freeze(this.g.namesOf(parentsFirst(this.g, needs, targets, true).reverse()));
   }
 
   /**
@@ -278,7 +279,7 @@ export class RevisionGraph {
   ancestry(ids: readonly string[]): readonly string[] {
     const start = ids.map((id) => this.index(id));
     const all = this.g.ancestors(start, true);
-    return Object.freeze(parentsFirst(this.g, all, start).map((x) => this.g.ids[x]));
+    return Object.freeze(this.g.namesOf(parentsFirst(this.g, all, start)));
   }
 
   /**
@@ -291,9 +292,9 @@ export class RevisionGraph {
     if (revs.length < 2) return;
     const g = this.g;
     const starts: number[] = [];
-    for (const x of revs) starts.push(...g.parents[x]);
+    for (const x of revs) starts.push(...g.parents.list(x));
     const below = new Uint8Array(g.size);
-    for (const x of g.collect(starts, g.parents)) below[x] = 1;
+    markAll(below, g.collect(starts, g.parents));
     const inner = revs.find((x) => below[x]);
     if (inner === undefined) return;
     const outer = revs.find((x) => x !== inner && g.reaches(x, inner, g.parents))!;
@@ -306,10 +307,10 @@ export class RevisionGraph {
     );
   }
 
-  private plan(direction: 'up' | 'down', order: readonly number[], applied: Uint8Array, warnings: readonly string[]): MigrationPlan {
+  private plan(direction: 'up' | 'down', order: Int32Array, applied: Uint8Array, warnings: readonly string[]): MigrationPlan {
     return Object.freeze({
       direction,
-      revisions: Object.freeze(order.map((x) => this.g.ids[x])),
+      revisions: Object.freeze(this.g.namesOf(order)),
       headsAfter: this.maximal(applied),
       warnings: Object.freeze([...warnings]),
     });
@@ -318,15 +319,18 @@ export class RevisionGraph {
   private appliedSet(current: readonly string[]): Uint8Array {
     const applied = new Uint8Array(this.g.size);
     const revs = this.r.resolveEach(current).filter((x) => x >= 0);
-    for (const x of this.g.ancestors(revs, true)) applied[x] = 1;
+    markAll(applied, this.g.ancestors(revs, true));
     return applied;
   }
 
   private maximal(inSet: Uint8Array): readonly string[] {
     const out: string[] = [];
+    const { offsets, items } = this.g.allNext;
     for (let i = 0; i < this.g.size; i++) {
       if (!inSet[i]) continue;
-      if (!this.g.allNext[i].some((c) => inSet[c])) out.push(this.g.ids[i]);
+      let covered = false;
+      for (let k = offsets[i], end = offsets[i + 1]; k < end && !covered; k++) covered = inSet[items[k]] === 1;
+      if (!covered) out.push(this.g.ids[i]);
     }
     return Object.freeze(out);
   }

@@ -155,12 +155,12 @@ export class TargetResolver {
         if (initial === BASE) {
           throw new RevisionGraphError('WALKED_PAST_END', `Cannot walk up from base`, []);
         }
-        const up = initial === NONE ? this.g.bases : this.g.next[initial];
+        const up = initial === NONE ? this.g.bases : this.g.next.list(initial);
         children = branch !== null ? this.filterForLineage(up, branch) : [...up];
       } else if (initial === BASE) {
         children = [];
       } else {
-        children = initial === NONE ? this.resolveEach(this.g.heads.map((h) => this.g.ids[h])) : [...this.g.down[initial]];
+        children = initial === NONE ? this.resolveEach(this.g.heads.map((h) => this.g.ids[h])) : this.g.down.list(initial);
         if (children.length === 0) children = [BASE];
       }
       if (children.length === 0) return noOverwalk ? NONE : initial;

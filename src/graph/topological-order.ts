@@ -14,43 +14,52 @@ import type { GraphIndex } from './graph-index';
  *
  * @internal
  */
-export function parentsFirst(g: GraphIndex, todo: readonly number[], starts: readonly number[], throughAll = false): number[] {
+export function parentsFirst(g: GraphIndex, todo: ArrayLike<number>, starts: ArrayLike<number>, throughAll = false): Int32Array {
   const inTodo = new Uint8Array(g.size);
-  for (const t of todo) inTodo[t] = 1;
+  let distinct = 0;
+  for (let k = 0; k < todo.length; k++) {
+    if (inTodo[todo[k]] === 0) distinct++;
+    inTodo[todo[k]] = 1;
+  }
   const state = new Uint8Array(g.size); // 0 new, 1 on stack, 2 emitted
-  const out: number[] = [];
-  const stackNode: number[] = [];
-  const stackEdge: number[] = [];
+  // only revisions of `todo` are emitted, each once
+  const out = new Int32Array(distinct);
+  let emitted = 0;
+  // each revision is on the stack at most once: a node and the index of the next parent to look at
+  const stackNode = new Int32Array(g.size);
+  const stackEdge = new Int32Array(g.size);
+  const { offsets, items } = g.parents;
+  let depth = 0;
   const visit = (root: number): void => {
     if ((!throughAll && !inTodo[root]) || state[root] !== 0) return;
-    stackNode.push(root);
-    stackEdge.push(g.parents[root].length - 1);
+    stackNode[depth] = root;
+    stackEdge[depth++] = offsets[root + 1] - 1;
     state[root] = 1;
-    while (stackNode.length > 0) {
-      const top = stackNode.length - 1;
+    while (depth > 0) {
+      const top = depth - 1;
       const node = stackNode[top];
       const k = stackEdge[top];
-      if (k >= 0) {
+      // the last parent is walked first
+      if (k >= offsets[node]) {
         stackEdge[top] = k - 1;
-        const p = g.parents[node][k];
+        const p = items[k];
         if ((throughAll || inTodo[p]) && state[p] === 0) {
           state[p] = 1;
-          stackNode.push(p);
-          stackEdge.push(g.parents[p].length - 1);
+          stackNode[depth] = p;
+          stackEdge[depth++] = offsets[p + 1] - 1;
         }
         continue;
       }
-      stackNode.pop();
-      stackEdge.pop();
+      depth--;
       state[node] = 2;
-      if (inTodo[node]) out.push(node);
+      if (inTodo[node]) out[emitted++] = node;
     }
   };
-  const sortedStarts = [...new Set(starts)].sort((a, b) => b - a);
+  const sortedStarts = [...new Set(Array.from(starts))].sort((a, b) => b - a);
   for (const s of sortedStarts) visit(s);
-  if (out.length < todo.length) {
+  if (emitted < distinct) {
     // revisions not reachable from the starts (only possible in history ranges)
-    const rest = [...todo].sort((a, b) => b - a);
+    const rest = Array.from(todo).sort((a, b) => b - a);
     for (const t of rest) visit(t);
   }
   return out;

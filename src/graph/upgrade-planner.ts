@@ -1,5 +1,5 @@
 import { RevisionGraphError } from './errors';
-import type { GraphIndex } from './graph-index';
+import { keepWhere, markAll, type GraphIndex } from './graph-index';
 import { checkNoOverlap } from './overlap-check';
 import { RELATIVE_TARGET } from './relative-target';
 import { parseDowngradeTarget } from './downgrade-planner';
@@ -7,7 +7,7 @@ import { BASE, NONE, type Ref, type TargetResolver } from './target-resolver';
 
 /** What an upgrade (or a `history` range) needs: the revisions to run and the targets they lead to. */
 export interface UpgradeSelection {
-  readonly needs: number[];
+  readonly needs: Int32Array;
   readonly targets: number[];
 }
 
@@ -33,9 +33,9 @@ export function parseUpgradeTarget(g: GraphIndex, r: TargetResolver, current: re
       start = r.filterForLineage(currentRevs, branch);
       if (start.length === 0) {
         // the branch is not applied at its head: start from its newest applied revisions
-        const active = r.filterForLineage(g.ancestors(currentRevs, true), branch);
+        const active = r.filterForLineage(Array.from(g.ancestors(currentRevs, true)), branch);
         const below = new Set<number>();
-        for (const a of active) for (const p of g.parents[a]) below.add(p);
+        for (const a of active) for (const p of g.parents.list(a)) below.add(p);
         start = active.filter((a) => !below.has(a));
         if (start.length === 0) start = [NONE];
       }
@@ -103,7 +103,7 @@ export function collectUpgrade(
   checkNoOverlap(g, targets);
   const required = g.ancestors(targets, true);
   const requiredSet = new Uint8Array(g.size);
-  for (const x of required) requiredSet[x] = 1;
+  markAll(requiredSet, required);
 
   let currentRevs = r.resolveEach(lower);
   if (!options.implicitBase) {
@@ -129,18 +129,19 @@ export function collectUpgrade(
   }
   checkNoOverlap(g, currentRevs);
   const applied = new Uint8Array(g.size);
-  for (const x of g.ancestors(currentRevs, true)) applied[x] = 1;
+  markAll(applied, g.ancestors(currentRevs, true));
 
-  let needs = required.filter((x) => !applied[x]);
+  let needs = keepWhere(required, (x) => applied[x] === 0);
   if (options.inclusive) {
     const have = new Set(needs);
-    for (const c of inclusiveLower) if (c >= 0 && !have.has(c)) needs.push(c);
+    const lowerEnds = inclusiveLower.filter((c) => c >= 0 && !have.has(c));
+    if (lowerEnds.length > 0) needs = Int32Array.from([...needs, ...new Set(lowerEnds)]);
   }
   if (currentRevs.length > 0 && !options.implicitBase) {
     checkNoOverlap(g, currentRevs, 'descendants');
     const below = new Uint8Array(g.size);
-    for (const x of g.descendants(currentRevs, false)) below[x] = 1;
-    needs = needs.filter((x) => below[x]);
+    markAll(below, g.descendants(currentRevs, false));
+    needs = keepWhere(needs, (x) => below[x] === 1);
   }
   return { needs, targets };
 }
