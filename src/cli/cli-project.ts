@@ -72,6 +72,7 @@ export type FolderSource = '--path' | 'package.json' | 'config' | 'default';
  */
 export class CliProject {
   private directory: ScriptDirectory | undefined;
+  private keepTexts = false;
   private catalog: SquashCatalog | undefined;
   private revisionSource: RevisionSource | undefined;
 
@@ -203,8 +204,17 @@ export class CliProject {
 
   /** The revision files (read once, from the file text: nothing is imported). */
   get scripts(): ScriptDirectory {
-    this.directory ??= ScriptDirectory.read({ path: this.folder, pathTs: this.folder, preferTs: this.preferTs, baseDir: this.cwd });
+    this.directory ??= ScriptDirectory.read({ path: this.folder, pathTs: this.folder, preferTs: this.preferTs, baseDir: this.cwd, keepTexts: this.keepTexts });
     return this.directory;
+  }
+
+  /**
+   * For a verb about to load (nearly) every revision, such as the offline SQL of a whole upgrade:
+   * discovery reads each file whole and keeps its text for the revision's load (one read per file, no
+   * header cache). Call before anything reads the folder; later it changes nothing.
+   */
+  willLoadEveryRevision(): void {
+    this.keepTexts = true;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Revision } from '../script/revision';
 import { revisionFieldOf } from '../script/revision';
 import { inlineParams } from './sql-text';
 import { runRevision } from '../script/run-revision';
+import { staticStatements } from '../script/static-revision';
 import type { RevisionSource } from './revision-source';
 import type { AppliedRevision } from './version-table';
 
@@ -59,8 +60,19 @@ export function legacyDigests(text: string): string[] {
 /**
  * sha256 (hex) of what `instance` does: its statements rendered offline for `up()` then `down()`,
  * `transactional`, autocommit blocks; `null` when it cannot render offline (reads rows, or throws).
+ * A static revision's statements are known without running it: the same lines, read directly.
  */
 export async function behaviourDigest(instance: Revision): Promise<string | null> {
+  const known = staticStatements(instance);
+  if (known === null) return renderedBehaviourDigest(instance);
+  const lines = [`transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}`, '-- up', ...known.up, '-- down'];
+  if (known.down === null) lines.push('-- irreversible');
+  else lines.push(...known.down);
+  return sha256(lines.join('\n\0'));
+}
+
+/** {@link behaviourDigest} by running the revision offline, whatever it is. */
+export async function renderedBehaviourDigest(instance: Revision): Promise<string | null> {
   const lines: string[] = [`transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}`];
   for (const direction of ['up', 'down'] as const) {
     lines.push(`-- ${direction}`);

@@ -54,7 +54,7 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
     scripts: Object.freeze(entries),
     load: async (id: string) => {
       const found = script(id);
-      const built = readStaticRevision(found);
+      const built = readStaticRevision(found, directory.takeText(found));
       if (built === null) return loadRevision(found);
       builtFrom.set(built.revision, sourceDigest(built.text));
       return built.revision;

@@ -42,6 +42,13 @@ export interface ScriptDirectoryOptions {
    * `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0` whatever this says.
    */
   readonly headerCache?: boolean;
+  /**
+   * Read every file whole (never from the header cache) and keep its text until
+   * {@link ScriptDirectory.takeText} asks for it: for a command that is about to load every revision
+   * (the offline SQL of a whole upgrade), one read per file instead of a `stat` now and a read later.
+   * Default `false`.
+   */
+  readonly keepTexts?: boolean;
 }
 
 const EXTENSIONS = ['.ts', '.js', '.cjs'];
@@ -119,6 +126,7 @@ export class ScriptDirectory {
     readonly folder: string,
     /** The revisions, in file-name order (duplicates included). */
     readonly scripts: readonly RevisionScript[],
+    private readonly texts: Map<RevisionScript, string> | null = null,
   ) {}
 
   /**
@@ -141,10 +149,20 @@ export class ScriptDirectory {
     );
     const shownFolder = displayPath(folder);
     // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
-    const cache = (options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder) : null;
-    const scripts = names.map((fileName) => {
+    // every file first, then every header: the reads in one tight loop run faster than interleaved
+    // with parsing (the kernel's path lookups stay in the CPU's caches)
+    const read = options.keepTexts === true ? names.map((fileName) => readText(folder + sep + fileName)) : null;
+    const texts = read === null ? null : new Map<RevisionScript, string>();
+    const cache = read === null && (options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder) : null;
+    const scripts = names.map((fileName, index) => {
       const path = folder + sep + fileName;
       let header: RevisionHeader | undefined;
+      if (read !== null) {
+        header = readRevisionHeader(read[index], shownFolder + sep + fileName);
+        const script = Object.freeze({ ...header, path, fileName });
+        texts!.set(script, read[index]);
+        return script;
+      }
       if (cache === null) {
         header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
       } else {
@@ -158,7 +176,24 @@ export class ScriptDirectory {
       return Object.freeze({ ...header, path, fileName });
     });
     cache?.save();
-    return new ScriptDirectory(folder, Object.freeze(scripts));
+    return new ScriptDirectory(folder, Object.freeze(scripts), texts);
+  }
+
+  /**
+   * The text of one of {@link scripts}' files as discovery read it, once: with `keepTexts`, the first
+   * call for a script returns its text and forgets it; otherwise (or on a second call) `undefined`, and
+   * the caller reads the file itself.
+   *
+   * @example
+   * ```ts
+   * const dir = ScriptDirectory.read({ path: 'migrations', keepTexts: true });
+   * const text = dir.takeText(dir.scripts[0]) ?? readFileSync(dir.scripts[0].path, 'utf8');
+   * ```
+   */
+  takeText(script: RevisionScript): string | undefined {
+    const text = this.texts?.get(script);
+    if (text !== undefined) this.texts!.delete(script);
+    return text;
   }
 
   /**

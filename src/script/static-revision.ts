@@ -90,23 +90,38 @@ export function staticRevision(script: LoadableRevision, text: string): Revision
 }
 
 /**
- * {@link staticRevision} reading the file itself; `text` is what was read (for the checksum's source
- * part, so it is of exactly the text that runs).
+ * {@link staticRevision} reading the file itself (or given the text just read, `readText`); `text` is
+ * what was read (for the checksum's source part, so it is of exactly the text that runs).
  *
  * @example
  * ```ts
  * const found = readStaticRevision(script); // { revision, text } or null
  * ```
  */
-export function readStaticRevision(script: LoadableRevision): { revision: Revision; text: string } | null {
+export function readStaticRevision(script: LoadableRevision, readAlready?: string): { revision: Revision; text: string } | null {
   let text: string;
   try {
-    text = readText(script.path);
+    text = readAlready ?? readText(script.path);
   } catch {
     return null; // the module load reports it
   }
   const revision = staticRevision(script, text);
   return revision === null ? null : { revision, text };
+}
+
+/**
+ * The statements a revision built by {@link staticRevision} queues: those of `up()`, and of `down()`
+ * (`null` when it has none: irreversible); `null` for any other revision. What running it would
+ * queue, known without running it (the checksum's behaviour part uses it).
+ *
+ * @example
+ * ```ts
+ * staticStatements(staticRevision(script, text)!); // { up: ['create table ...'], down: ['drop table ...'] }
+ * staticStatements(loadRevision(script));          // null: a loaded module
+ * ```
+ */
+export function staticStatements(revision: Revision): { readonly up: readonly string[]; readonly down: readonly string[] | null } | null {
+  return revision instanceof StaticRevision ? revision.statements : null;
 }
 
 /** A revision whose `up()`/`down()` queue the statements a static file declares. */
@@ -131,6 +146,10 @@ class StaticRevision extends Revision {
     this.replaces = script.replaces;
     this.#up = body.up;
     this.#down = body.down;
+  }
+
+  get statements(): { readonly up: readonly string[]; readonly down: readonly string[] | null } {
+    return { up: this.#up, down: this.#down };
   }
 
   override async up(): Promise<void> {

@@ -12,7 +12,7 @@ import { ScriptDirectory } from '../../src/script/script-directory';
 import { readStaticRevision, scanStaticRevision, staticRevision } from '../../src/script/static-revision';
 import { tsDoubleQuotedLiteral, tsString, tsStringLiteral, tsTemplateLiteral } from '../../src/script/ts-source';
 import { renderOfflineSql } from '../../src/runtime/offline-sql';
-import { revisionChecksum, sourceDigest } from '../../src/runtime/revision-checksum';
+import { behaviourDigest, renderedBehaviourDigest, revisionChecksum, sourceDigest } from '../../src/runtime/revision-checksum';
 import type { RevisionSource } from '../../src/runtime/revision-source';
 import { scriptDirectorySource } from '../../src/runtime/script-source';
 import { RevisionGraph } from '../../src/graph/revision-graph';
@@ -82,6 +82,10 @@ describe('static revisions (script/static-revision)', () => {
       if (fromStatic === null) continue; // createEnum() and friends: loaded as modules
       statics++;
       expect(fromStatic, script.fileName).to.deep.equal(fromModule);
+      // the checksum's behaviour part, read from the static statements, is the one the module renders
+      const text = readFileSync(script.path, 'utf8');
+      const built = staticRevision({ ...readRevisionHeader(text, script.path), path: script.path }, text)!;
+      expect(await behaviourDigest(built), script.fileName).to.equal(await renderedBehaviourDigest(loadRevision(script)));
     }
     expect(statics).to.be.greaterThan(0);
   });
@@ -252,10 +256,39 @@ describe('static revisions (script/static-revision)', () => {
       const instance = await staticSource.load(id);
       const text = readFileSync(scripts.get(id)!.path, 'utf8');
       expect(staticSource.loadedChecksum!(instance)).to.equal(sourceDigest(text));
+      // known without running (irreversible and non-transactional ones included): what running renders
+      expect(await behaviourDigest(instance)).to.equal(await renderedBehaviourDigest(instance));
+      expect(await behaviourDigest(instance)).to.equal(await renderedBehaviourDigest(await moduleSource.load(id)));
       expect(await revisionChecksum(staticSource, id, instance)).to.equal(await revisionChecksum(moduleSource, id, await moduleSource.load(id)));
     }
     const down = graph.planDowngrade(['e00000000002'], 'base');
     expect(await renderOfflineSql(down, staticSource)).to.equal(await renderOfflineSql(down, moduleSource));
+
+    // texts kept from discovery (the offline SQL of a whole upgrade): the same script, each file read once
+    const kept = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    expect(kept.scripts).to.deep.equal(scripts.scripts);
+    expect(await renderOfflineSql(plan, scriptDirectorySource(kept))).to.equal(viaModules);
+    expect(kept.takeText(kept.scripts[0])).to.equal(undefined); // handed out once, then forgotten
+  });
+
+  it('texts kept from discovery are used once: an edit after that load is seen by the next one', async () => {
+    const dir = tempDir();
+    const write = (sql: string) =>
+      renderRevision({ id: 'f1f2f3f4f5f7', downRevisions: [], message: 'm', createDate: new Date(0), importFrom: SCRIPT_MODULE, upBody: `this.addSql(${tsString(sql)});` });
+    const first = write('select 1');
+    writeFileSync(join(dir, first.fileName), first.text);
+    const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    expect(scripts.takeText(scripts.scripts[0])).to.equal(first.text);
+    expect(scripts.takeText(scripts.scripts[0])).to.equal(undefined);
+    const again = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    const source = scriptDirectorySource(again);
+    writeFileSync(join(dir, first.fileName), write('select 2').text);
+    // the first load runs the text discovery read (and its checksum is of that text) ...
+    const loaded = await source.load('f1f2f3f4f5f7');
+    expect((await statementsOf(loaded)).up).to.deep.equal(['select 1']);
+    expect(source.loadedChecksum!(loaded)).to.equal(sourceDigest(first.text));
+    // ... the next reads the file again
+    expect((await statementsOf(await source.load('f1f2f3f4f5f7'))).up).to.deep.equal(['select 2']);
   });
 
   it('an edit after a static load is seen by the next load (nothing is cached)', async () => {

@@ -51,6 +51,8 @@ export async function migrate(ctx: VerbContext, direction: 'up' | 'down', target
   if (options.sql) {
     const range = parseSqlRange(target, verb);
     const project = await openProject(ctx, 'offline', { resolutionOnly: true });
+    // from base (no `from`), an upgrade's script runs every revision up to the target
+    if (direction === 'up' && range.from === undefined) project.willLoadEveryRevision();
     const runtime = project.runtime({}, { runsRevisions: true });
     const sql = await runtime.offlineSql({
       direction,
