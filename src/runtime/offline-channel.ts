@@ -77,8 +77,12 @@ export class OfflineChannel implements SqlChannel {
     this.lines.push('');
   }
 
-  /** The script so far, ending with a newline. */
+  /** The script so far, ending with a newline (one flat string: a script of megabytes is not copied again to be written). */
   text(): string {
-    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
+    if (this.lines.length === 0) return '';
+    this.lines.push('');
+    const text = this.lines.join('\n');
+    this.lines.pop();
+    return text;
   }
 }
