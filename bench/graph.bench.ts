@@ -95,7 +95,7 @@ interface Row { shape: Shape; n: number; load: number; resolve: number; plan: nu
 
 function measure(shape: Shape, n: number): Row {
   const records = makeGraph(shape, n);
-  const runs = n >= 200_000 ? 3 : 7;
+  const runs = n >= 200_000 ? 7 : 15;
   // building validates the graph and computes heads and bases: "load" is the time to the heads
   const load = median(runs, () => new RevisionGraph(records).heads.length);
   const graph = new RevisionGraph(records);

@@ -10,6 +10,8 @@ const ILLEGAL_ID_CHARS = /[@+\-:\s]/g;
 const ILLEGAL_ID_CHAR = /[@+\-:\s]/;
 const ILLEGAL_LABEL_CHARS = /[@:\s]/;
 const NO_LABELS: readonly string[] = Object.freeze([]);
+/** The effective labels of a revision no branch label reaches: shared, never added to. */
+const NO_LABEL_SET: Set<string> = new Set();
 
 /**
  * The loaded, validated revision graph as dense integer-indexed arrays.
@@ -303,15 +305,21 @@ export class GraphIndex {
   }
 
   private propagateLabels(): ReadonlySet<string>[] {
-    const labels: Set<string>[] = [];
-    for (let i = 0; i < this.size; i++) labels.push(new Set(this.ownLabels(i)));
+    // one shared empty set for every revision no label reaches (in most folders, all of them)
+    const labels: Set<string>[] = new Array<Set<string>>(this.size).fill(NO_LABEL_SET);
+    const add = (node: number, carried: readonly string[]): void => {
+      let set = labels[node];
+      if (set === NO_LABEL_SET) labels[node] = set = new Set();
+      for (const l of carried) set.add(l);
+    };
+    for (const [r, own] of this.declaredLabels) add(r, own);
     for (const r of this.declaredLabels.keys()) {
       const carried = [...labels[r]];
       const visited = this.descendants([r], false);
-      for (const node of visited) for (const l of carried) labels[node].add(l);
+      for (let k = 0; k < visited.length; k++) add(visited[k], carried);
       let parent: number | undefined = visited[visited.length - 1];
       while (parent !== undefined && this.allNext.count(parent) <= 1 && this.down.count(parent) <= 1) {
-        for (const l of carried) labels[parent].add(l);
+        add(parent, carried);
         parent = this.down.count(parent) === 1 ? this.down.at(parent, 0) : undefined;
       }
     }
