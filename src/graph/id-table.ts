@@ -30,27 +30,29 @@ export class IdTable {
   add(index: number): number {
     const id = this.ids[index];
     const h = hash(id);
-    const slots = this.slots;
-    let slot = h & this.mask;
-    for (let at = slots[slot * 2]; at !== -1; at = slots[slot * 2]) {
-      if (slots[slot * 2 + 1] === h && this.ids[at] === id) return at;
-      slot = (slot + 1) & this.mask;
-    }
-    slots[slot * 2] = index;
-    slots[slot * 2 + 1] = h;
+    const slot = this.slotOf(id, h);
+    const at = this.slots[slot * 2];
+    if (at !== -1) return at;
+    this.slots[slot * 2] = index;
+    this.slots[slot * 2 + 1] = h;
     return -1;
   }
 
   /** The index of `id`, or undefined. */
   get(id: string): number | undefined {
-    const h = hash(id);
+    const at = this.slots[this.slotOf(id, hash(id)) * 2];
+    return at === -1 ? undefined : at;
+  }
+
+  /** The slot holding `id` (whose hash is `h`), or the empty slot where it would go. */
+  private slotOf(id: string, h: number): number {
     const slots = this.slots;
     let slot = h & this.mask;
     for (let at = slots[slot * 2]; at !== -1; at = slots[slot * 2]) {
-      if (slots[slot * 2 + 1] === h && this.ids[at] === id) return at;
+      if (slots[slot * 2 + 1] === h && this.ids[at] === id) return slot;
       slot = (slot + 1) & this.mask;
     }
-    return undefined;
+    return slot;
   }
 
   has(id: string): boolean {
