@@ -71,7 +71,12 @@ export async function behaviourDigest(instance: Revision): Promise<string | null
   return sha256(lines.join('\n\0'));
 }
 
-/** {@link behaviourDigest} by running the revision offline, whatever it is. */
+/**
+ * {@link behaviourDigest} by running the revision offline, whatever it is (what the static shortcut
+ * must equal; the tests compare them).
+ *
+ * @internal
+ */
 export async function renderedBehaviourDigest(instance: Revision): Promise<string | null> {
   const lines: string[] = [`transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}`];
   for (const direction of ['up', 'down'] as const) {
