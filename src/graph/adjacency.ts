@@ -139,12 +139,6 @@ export class AdjacencyBuilder {
     this.items[position] = x;
   }
 
-  /** True when the current list holds `x`. */
-  has(x: number): boolean {
-    for (let k = this.offsets[this.list]; k < this.length; k++) if (this.items[k] === x) return true;
-    return false;
-  }
-
   /** Closes the current list; the next `add` starts the next one. */
   endList(): void {
     this.offsets[++this.list] = this.length;

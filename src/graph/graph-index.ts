@@ -7,7 +7,6 @@ import { IdTable } from './id-table';
 
 /** Characters a revision id may not contain: they carry meaning in targets (`a@b`, `-1`, `+2`, `a:b`). */
 const ILLEGAL_ID_CHARS = /[@+\-:\s]/g;
-const ILLEGAL_ID_CHAR = /[@+\-:\s]/;
 const ILLEGAL_LABEL_CHARS = /[@:\s]/;
 const NO_LABELS: readonly string[] = Object.freeze([]);
 /** The effective labels of a revision no branch label reaches: shared, never added to. */
@@ -88,7 +87,7 @@ export class GraphIndex {
       if (r.dependsOn.includes(id)) {
         throw new RevisionGraphError('DEPENDENCY_SELF_LOOP', `Revision ${id} depends on itself`, [id]);
       }
-      const illegal = ILLEGAL_ID_CHAR.test(id) ? id.match(ILLEGAL_ID_CHARS) : null;
+      const illegal = id.match(ILLEGAL_ID_CHARS);
       if (illegal) {
         const chars = [...new Set(illegal)].sort().map((c) => JSON.stringify(c)).join(', ');
         throw new RevisionGraphError('ILLEGAL_REVISION_ID', `Revision id '${id}' contains ${chars}, which cannot be used in a revision id`, [id]);

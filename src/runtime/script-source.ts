@@ -20,7 +20,8 @@ export interface ScriptDirectorySourceOptions {
  * file's text with a BOM removed and LF line ends, read when asked (so an edited file is noticed).
  *
  * A revision whose file only queues constant SQL (`this.addSql('…')`, see `staticRevision`) is built
- * from the file's text without loading its module: one read, no compile; `loadedChecksum` then gives the
+ * from the file's text without loading its module: one read, no compile (no read of its own when discovery kept
+ * the text, `ScriptDirectoryOptions.keepTexts`: it is handed out once); `loadedChecksum` then gives the
  * source digest of exactly the text it was built from.
  *
  * @example
