@@ -81,9 +81,13 @@ export class SquashCatalog {
 
   constructor(records: readonly RevisionRecord[]) {
     this.records = records;
+    const runs: SquashedRun[] = [];
+    if (!records.some((r) => r.replaces !== undefined && r.replaces.length > 0)) {
+      this.runs = Object.freeze(runs);
+      return;
+    }
     const byId = new Map<string, RevisionRecord>();
     for (const r of records) if (!byId.has(r.id)) byId.set(r.id, r);
-    const runs: SquashedRun[] = [];
     for (const r of records) {
       if (!r.replaces || r.replaces.length === 0) continue;
       const present = r.replaces.filter((id) => byId.has(id));

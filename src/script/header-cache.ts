@@ -29,11 +29,14 @@ import type { RevisionHeader } from './header-reader';
 export class HeaderCache {
   private readonly next = new Map<string, Entry>();
   private changed = false;
+  /** The file that {@link get} is most likely asked about next: discovery asks in the stored (sorted) order. */
+  private cursor = 0;
+  private byName: Map<string, number> | null = null;
 
   private constructor(
     private readonly file: string,
     private readonly folder: string,
-    private readonly previous: ReadonlyMap<string, Entry>,
+    private readonly previous: Columns,
     private readonly racyMs: number,
     private readonly now: number,
   ) {}
@@ -53,7 +56,7 @@ export class HeaderCache {
     if (modules === null) return null;
     const file = join(modules, '.cache', 'mikro-orm-alembic', `headers-${sha1(folder).slice(0, 16)}.json`);
     const now = Date.now(); // before any stat of this run
-    return new HeaderCache(file, folder, readEntries(file, folder), options.racyMs ?? RACY_MS, now);
+    return new HeaderCache(file, folder, readColumns(file, folder), options.racyMs ?? RACY_MS, now);
   }
 
   /**
@@ -61,10 +64,14 @@ export class HeaderCache {
    * looked up (and whatever {@link put} adds) is what {@link save} keeps.
    */
   get(fileName: string, stat: Stats): RevisionHeader | undefined {
-    const entry = this.previous.get(fileName);
-    if (entry === undefined || !sameFile(entry, stat)) return undefined;
-    this.next.set(fileName, entry);
-    return entry.header;
+    const i = this.indexOf(fileName);
+    if (i < 0) return undefined;
+    const stats = this.previous.stats;
+    const at = i * 4;
+    if (stats[at] !== stat.size || stats[at + 1] !== stat.ino || stats[at + 2] !== stat.mtimeMs || stats[at + 3] !== stat.ctimeMs) return undefined;
+    const header = headerAt(this.previous, i);
+    this.next.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header });
+    return header;
   }
 
   /** Stores the header just read from `fileName`, whose `stat` was taken before it was read (unless the file is racy). */
@@ -76,27 +83,60 @@ export class HeaderCache {
 
   /** Writes the cache when an entry was added or a file is gone; errors are ignored (the cache is only a cache). */
   save(): void {
-    if (!this.changed && this.next.size === this.previous.size) return;
-    const rows: Row[] = [];
+    if (!this.changed && this.next.size === this.previous.names.length) return;
+    const names: string[] = [];
+    const stats: number[] = [];
+    const ids: string[] = [];
+    const down: string[] = [];
+    let transactional = '';
+    const messages: string[] = [];
+    const dates: (string | null)[] = [];
+    const lists: Columns['lists'] = [];
     for (const [name, e] of this.next) {
       const h = e.header;
-      rows.push([name, e.size, e.ino, e.mtimeMs, e.ctimeMs, h.id, h.downRevisions, h.branchLabels, h.dependsOn, h.transactional, h.replaces, h.message, h.createDate]);
+      if (h.branchLabels.length > 0 || h.dependsOn.length > 0 || h.replaces.length > 0) lists.push([names.length, h.branchLabels, h.dependsOn, h.replaces]);
+      names.push(name);
+      stats.push(e.size, e.ino, e.mtimeMs, e.ctimeMs);
+      ids.push(h.id);
+      down.push(h.downRevisions.join(' '));
+      transactional += h.transactional ? '1' : '0';
+      messages.push(h.message);
+      dates.push(h.createDate);
     }
+    const columns: Columns = { names, stats, ids, down, transactional, messages, dates, lists };
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ format: FORMAT, reader: readerDigest(), folder: this.folder, rows }));
+      writeFileSync(temporary, JSON.stringify({ format: FORMAT, reader: readerDigest(), folder: this.folder, ...columns }));
       renameSync(temporary, this.file);
     } catch {
       // read-only node_modules, a full disk: run without a cache
     }
+  }
+
+  /** The stored index of `fileName`, or -1. */
+  private indexOf(fileName: string): number {
+    const names = this.previous.names;
+    if (names[this.cursor] === fileName) return this.cursor++;
+    if (this.byName === null) {
+      this.byName = new Map();
+      for (let i = 0; i < names.length; i++) this.byName.set(names[i], i);
+    }
+    const i = this.byName.get(fileName);
+    if (i === undefined) return -1;
+    this.cursor = i + 1;
+    return i;
   }
 }
 
 /** Files changed less than this long before a run are read again next time (see the class comment). */
 export const RACY_MS = 3000;
 
-const FORMAT = 1;
+/**
+ * 2: one array per field (a row per file was a 13-element array: 20,000 of them, and their numbers,
+ * cost more to parse and keep than the headers themselves).
+ */
+const FORMAT = 2;
 
 interface Entry {
   readonly size: number;
@@ -106,76 +146,97 @@ interface Entry {
   readonly header: RevisionHeader;
 }
 
-type Row = [
-  name: string,
-  size: number,
-  ino: number,
-  mtimeMs: number,
-  ctimeMs: number,
-  id: string,
-  downRevisions: readonly string[],
-  branchLabels: readonly string[],
-  dependsOn: readonly string[],
-  transactional: boolean,
-  replaces: readonly string[],
-  message: string,
-  createDate: string | null,
-];
+/**
+ * The stored headers, a field per array, file `i` at index `i` of each (`stats` at `4i`: size, inode,
+ * mtime, ctime). Down revisions are joined by a space (an id has none); `transactional` is a string of
+ * `1`/`0`; branch labels, dependencies and replaced ids, rarely set, are listed for the files that
+ * have any.
+ */
+interface Columns {
+  readonly names: string[];
+  readonly stats: number[];
+  readonly ids: string[];
+  readonly down: string[];
+  readonly transactional: string;
+  readonly messages: string[];
+  readonly dates: (string | null)[];
+  readonly lists: [index: number, branchLabels: readonly string[], dependsOn: readonly string[], replaces: readonly string[]][];
+}
 
 const EMPTY: readonly string[] = Object.freeze([]);
+const NO_COLUMNS: Columns = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [] });
 
-function sameFile(entry: Entry, stat: Stats): boolean {
-  return entry.ctimeMs === stat.ctimeMs && entry.mtimeMs === stat.mtimeMs && entry.size === stat.size && entry.ino === stat.ino;
+/** The header of file `i`: a frozen object, as the reader returns. */
+function headerAt(columns: Columns, i: number): RevisionHeader {
+  const down = columns.down[i];
+  let branchLabels = EMPTY;
+  let dependsOn = EMPTY;
+  let replaces = EMPTY;
+  if (columns.lists.length > 0) {
+    const extra = listsOf(columns, i);
+    if (extra !== undefined) [, branchLabels, dependsOn, replaces] = extra;
+  }
+  return Object.freeze({
+    id: columns.ids[i],
+    downRevisions: down === '' ? EMPTY : Object.freeze(down.split(' ')),
+    branchLabels,
+    dependsOn,
+    transactional: columns.transactional.charCodeAt(i) === 49, // '1'
+    replaces,
+    message: columns.messages[i],
+    createDate: columns.dates[i],
+  });
 }
 
-function readEntries(file: string, folder: string): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  let parsed: { format?: unknown; reader?: unknown; folder?: unknown; rows?: unknown };
+const listIndexes = new WeakMap<Columns, Map<number, Columns['lists'][number]>>();
+
+function listsOf(columns: Columns, i: number): Columns['lists'][number] | undefined {
+  let byIndex = listIndexes.get(columns);
+  if (byIndex === undefined) {
+    byIndex = new Map(columns.lists.map((entry) => [entry[0], entry]));
+    listIndexes.set(columns, byIndex);
+  }
+  return byIndex.get(i);
+}
+
+function readColumns(file: string, folder: string): Columns {
+  let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    return entries;
+    return NO_COLUMNS;
   }
-  if (parsed.format !== FORMAT || parsed.reader !== readerDigest() || parsed.folder !== folder || !Array.isArray(parsed.rows)) return entries;
-  for (const row of parsed.rows as unknown[]) {
-    if (!isRow(row)) return new Map(); // not written by this code: ignore it all
-    const [name, size, ino, mtimeMs, ctimeMs, id, down, labels, deps, transactional, replaces, message, createDate] = row;
-    const header: RevisionHeader = Object.freeze({
-      id,
-      downRevisions: list(down),
-      branchLabels: list(labels),
-      dependsOn: list(deps),
-      transactional,
-      replaces: list(replaces),
-      message,
-      createDate,
+  if (parsed.format !== FORMAT || parsed.reader !== readerDigest() || parsed.folder !== folder) return NO_COLUMNS;
+  // not written by this code: ignore it all
+  return isColumns(parsed) ? parsed : NO_COLUMNS;
+}
+
+function isColumns(c: Record<string, unknown>): c is Record<string, unknown> & Columns {
+  const n = Array.isArray(c.names) ? c.names.length : -1;
+  const strings = (x: unknown) => Array.isArray(x) && x.length === n && x.every((s) => typeof s === 'string');
+  const stringList = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  const frozenLists = (x: unknown) =>
+    Array.isArray(x) &&
+    x.every((e) => {
+      if (!Array.isArray(e) || e.length !== 4 || !Number.isInteger(e[0]) || e[0] < 0 || e[0] >= n || !e.slice(1).every(stringList)) return false;
+      for (let k = 1; k < 4; k++) e[k] = (e[k] as string[]).length === 0 ? EMPTY : Object.freeze(e[k] as string[]);
+      return true;
     });
-    entries.set(name, { size, ino, mtimeMs, ctimeMs, header });
-  }
-  return entries;
-}
-
-function list(items: readonly string[]): readonly string[] {
-  return items.length === 0 ? EMPTY : Object.freeze(items);
-}
-
-function isRow(row: unknown): row is Row {
-  if (!Array.isArray(row) || row.length !== 13) return false;
-  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
   return (
-    typeof row[0] === 'string' &&
-    typeof row[1] === 'number' &&
-    typeof row[2] === 'number' &&
-    typeof row[3] === 'number' &&
-    typeof row[4] === 'number' &&
-    typeof row[5] === 'string' &&
-    strings(row[6]) &&
-    strings(row[7]) &&
-    strings(row[8]) &&
-    typeof row[9] === 'boolean' &&
-    strings(row[10]) &&
-    typeof row[11] === 'string' &&
-    (row[12] === null || typeof row[12] === 'string')
+    strings(c.names) &&
+    Array.isArray(c.stats) &&
+    c.stats.length === 4 * n &&
+    c.stats.every((x) => typeof x === 'number') &&
+    strings(c.ids) &&
+    strings(c.down) &&
+    typeof c.transactional === 'string' &&
+    c.transactional.length === n &&
+    /^[01]*$/.test(c.transactional) &&
+    strings(c.messages) &&
+    Array.isArray(c.dates) &&
+    c.dates.length === n &&
+    c.dates.every((d) => d === null || typeof d === 'string') &&
+    frozenLists(c.lists)
   );
 }
 

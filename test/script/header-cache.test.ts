@@ -41,8 +41,8 @@ describe('header cache (script/header-cache)', () => {
     const first = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true });
     expect(first.scripts).to.deep.equal(plain.scripts);
     expect(cacheFiles(root)).to.have.length(1);
-    const written = JSON.parse(readFileSync(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]), 'utf8')) as { rows: unknown[] };
-    expect(written.rows, 'files written just now are racy: not kept').to.have.length(0);
+    const written = JSON.parse(readFileSync(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]), 'utf8')) as { names: unknown[] };
+    expect(written.names, 'files written just now are racy: not kept').to.have.length(0);
     // an edit of the same size, at once: read again (nothing stale)
     const path = join(folder, 'a00000000002_step.ts');
     writeFileSync(path, readFileSync(path, 'utf8').replace('step 2', 'step X'));
@@ -77,6 +77,30 @@ describe('header cache (script/header-cache)', () => {
     expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
   });
 
+  it('gives back every field as read (merges, labels, dependencies, replaces, transactional, no header), asked in any order', () => {
+    const { folder } = project(0);
+    const files: Record<string, Parameters<typeof revisionSource>[0]> = {
+      'b0_base.ts': { id: 'b0', header: null },
+      'b1_labelled.ts': { id: 'b1', down: "'b0'", extra: "  override readonly branchLabels = ['feature/x, y', 'z'];\n  override readonly transactional = false;\n" },
+      'b2_depends.ts': { id: 'b2', down: "'b0'", extra: "  override readonly dependsOn = ['b1'];\n", header: '/**\n * two\n * lines, and "quotes" \\ too\n *\n * Revision ID: b2\n */\n' },
+      'b3_merge.ts': { id: 'b3', down: "['b1', 'b2']", header: '/**\n * merge\n *\n * Revision ID: b3\n * Revises: b1, b2\n * Create Date: 2026-12-03 10:00\n */\n' },
+      'b4_squash.ts': { id: 'b4', down: "'b3'", extra: "  override readonly replaces = ['c1', 'c2'];\n" },
+    };
+    for (const [name, fields] of Object.entries(files)) writeFileSync(join(folder, name), revisionSource(fields));
+    const names = Object.keys(files);
+    const read = names.map((name) => readRevisionHeader(readFileSync(join(folder, name), 'utf8'), name));
+    const cache = HeaderCache.open(folder, { racyMs: 0 })!;
+    names.forEach((name, i) => cache.put(name, statSync(join(folder, name)), read[i]));
+    cache.save();
+    const reopened = HeaderCache.open(folder, { racyMs: 0 })!;
+    for (const i of [4, 0, 3, 1, 2]) {
+      const header = reopened.get(names[i], statSync(join(folder, names[i])));
+      expect(header, names[i]).to.deep.equal(read[i]);
+      expect(Object.isFrozen(header!.branchLabels) && Object.isFrozen(header!.downRevisions) && Object.isFrozen(header!.replaces)).to.equal(true);
+    }
+    expect(reopened.get('b9_absent.ts', statSync(join(folder, names[0])))).to.equal(undefined);
+  });
+
   it('a cache written by another reader, another folder or garbage is ignored; MIKRO_ORM_ALEMBIC_HEADER_CACHE=0 and no node_modules turn it off', () => {
     const { root, folder } = project(1);
     const name = 'a00000000000_step.ts';
@@ -86,7 +110,7 @@ describe('header cache (script/header-cache)', () => {
     cache.save();
     const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]);
     const good = readFileSync(file, 'utf8');
-    for (const bad of [good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"'), good.replace(/"folder":"[^"]*"/, '"folder":"/elsewhere"'), '{not json', good.replace('"transactional"', '"x"').replace(/,true,/, ',"yes",')]) {
+    for (const bad of [good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"'), good.replace(/"folder":"[^"]*"/, '"folder":"/elsewhere"'), '{not json', good.replace('"transactional":"1"', '"transactional":"y"'), good.replace(/"stats":\[\d+/, '"stats":["1"')]) {
       writeFileSync(file, bad);
       expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
     }
