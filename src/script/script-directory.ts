@@ -154,7 +154,7 @@ export class ScriptDirectory {
       const files = readFiles(paths, shown);
       const texts = new Map<RevisionScript, string>();
       const scripts = files.map(({ text, header }, index) => {
-        const script: RevisionScript = Object.freeze({ ...header, path: paths[index], fileName: names[index] });
+        const script = scriptOf(header, paths[index], names[index]);
         texts.set(script, text);
         return script;
       });
@@ -175,7 +175,7 @@ export class ScriptDirectory {
           cache.put(fileName, stat, header);
         }
       }
-      return Object.freeze({ ...header, path, fileName });
+      return scriptOf(header, path, fileName);
     });
     cache?.save();
     return new ScriptDirectory(folder, Object.freeze(scripts));
@@ -239,8 +239,27 @@ function readFiles(paths: readonly string[], shown: readonly string[]): { text: 
   return texts.map((text, i) => ({ text, header: readRevisionHeader(text, shown[i]) }));
 }
 
+/** A revision script: its header's fields (one shape for all, built without a spread), its path and name. */
+function scriptOf(h: RevisionHeader, path: string, fileName: string): RevisionScript {
+  return Object.freeze({
+    id: h.id,
+    downRevisions: h.downRevisions,
+    branchLabels: h.branchLabels,
+    dependsOn: h.dependsOn,
+    transactional: h.transactional,
+    replaces: h.replaces,
+    message: h.message,
+    createDate: h.createDate,
+    path,
+    fileName,
+  });
+}
+
 /** Sorted names, keeping one file per name-without-extension. */
 function pickOnePerName(names: string[], preferTs: boolean): string[] {
+  // all with one extension (the usual folder): the names are unique, so are their stems
+  const first = names.length > 0 ? extensionOf(names[0]) : '';
+  if (names.every((name) => name.endsWith(first))) return names.sort();
   const rank = preferTs ? ['.ts', '.js', '.cjs'] : ['.js', '.cjs', '.ts'];
   const chosen = new Map<string, string>();
   for (const name of names) {
