@@ -21,7 +21,7 @@ export interface ScriptDirectorySourceOptions {
  *
  * A revision whose file only queues constant SQL (`this.addSql('…')`, see `staticRevision`) is built
  * from the file's text without loading its module: one read, no compile (no read of its own when discovery kept
- * the text, `ScriptDirectoryOptions.keepTexts`: it is handed out once); `loadedChecksum` then gives the
+ * the text, `ScriptDirectoryOptions.keepTexts`: it is handed out once, with its scan); `loadedChecksum` then gives the
  * source digest of exactly the text it was built from.
  *
  * @example
@@ -55,7 +55,7 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
     scripts: Object.freeze(entries),
     load: async (id: string) => {
       const found = script(id);
-      const built = readStaticRevision(found, directory.takeText(found));
+      const built = readStaticRevision(found, directory.takeFile(found));
       if (built === null) return loadRevision(found);
       builtFrom.set(built.revision, sourceDigest(built.text));
       return built.revision;

@@ -87,6 +87,37 @@ export function readRevisionHeader(text: string, file: string): RevisionHeader {
   return new HeaderReader(text, file).read();
 }
 
+/**
+ * What another exact reader of a revision file (the static scanner, `static-revision.ts`) found where
+ * this reader looks: the field declarations with their literal values, the header comment, the first
+ * `class` keyword. {@link revisionHeaderOf} turns it into the header, or the error, that
+ * `readRevisionHeader` gives for the same text.
+ *
+ * @internal
+ */
+export interface ScannedHeader {
+  /** Each field's literal value and the offset of its name. */
+  readonly fields: ReadonlyMap<string, FieldValue>;
+  /** The header comment (from its `/**` to the offset of its closing `*\/`), or `null`. */
+  readonly comment: { readonly start: number; readonly end: number } | null;
+  /** The offset of the first `class` keyword. */
+  readonly firstClass: number;
+}
+
+/**
+ * The header of a file whose fields and header comment another exact reader already found (see
+ * {@link ScannedHeader}): `readRevisionHeader`'s checks and answer, without reading the text again.
+ *
+ * @internal
+ */
+export function revisionHeaderOf(text: string, file: string, scanned: ScannedHeader): RevisionHeader {
+  const reader = new HeaderReader(text, file);
+  for (const [name, field] of scanned.fields) reader.fields.set(name, field);
+  reader.header = scanned.comment;
+  reader.firstClass = scanned.firstClass;
+  return reader.result();
+}
+
 type Kind = 'name' | 'string' | 'number' | 'punct' | 'regex' | 'block';
 
 interface Token {
@@ -99,9 +130,11 @@ interface Token {
   readonly value?: string;
 }
 
-type Literal = string | null | boolean | string[];
+/** A field's literal value: a string, `null`, `true`/`false`, or an array of strings. @internal */
+export type Literal = string | null | boolean | string[];
 
-interface FieldValue {
+/** A field's value and where it is declared. @internal */
+export interface FieldValue {
   readonly value: Literal;
   /** Offset of the field's name. */
   readonly at: number;
@@ -134,9 +167,9 @@ class HeaderReader {
   private pos = 0;
   /** The previous significant token (decides whether `/` starts a regular expression). */
   private prev: Token | null = null;
-  private header: { start: number; end: number } | null = null;
-  private firstClass = -1;
-  private readonly fields = new Map<string, FieldValue>();
+  header: { start: number; end: number } | null = null;
+  firstClass = -1;
+  readonly fields = new Map<string, FieldValue>();
   // Scanning only moves forward, so the next `\\` and `${` are found once and reused.
   private backslashAt = -1;
   private substitutionAt = -1;
@@ -171,7 +204,7 @@ class HeaderReader {
 
   // ---- result -------------------------------------------------------------------------------
 
-  private result(): RevisionHeader {
+  result(): RevisionHeader {
     const classAt = this.firstClass < 0 ? 0 : this.firstClass;
     const revision = this.fields.get('revision');
     if (!revision) {

@@ -5,7 +5,8 @@ import { displayPath } from './display-path';
 import { readText } from './file-text';
 import { HeaderCache } from './header-cache';
 import { ScriptDirectoryMissingError } from './errors';
-import { readRevisionHeader, type RevisionHeader } from './header-reader';
+import { readRevisionHeader, revisionHeaderOf, type RevisionHeader } from './header-reader';
+import { scanStaticRevisionFile, staticFormOf, type StaticRevisionBody } from './static-revision';
 import { isTsLoaderRegistered } from './revision-loader';
 
 /**
@@ -43,12 +44,21 @@ export interface ScriptDirectoryOptions {
    */
   readonly headerCache?: boolean;
   /**
-   * Read every file whole (never from the header cache) and keep its text until
-   * {@link ScriptDirectory.takeText} asks for it: for a command that is about to load every revision
+   * Read every file whole (never from the header cache) and keep what was read until
+   * {@link ScriptDirectory.takeFile} asks for it: for a command that is about to load every revision
    * (the offline SQL of a whole upgrade), one read per file instead of a `stat` now and a read later.
+   * A static revision file (see `staticRevision`) is scanned once, for its header and its statements.
    * Default `false`.
    */
   readonly keepTexts?: boolean;
+}
+
+/** A revision file as discovery read it with `keepTexts` (see {@link ScriptDirectory.takeFile}). */
+export interface KeptFile {
+  /** The file's text. */
+  readonly text: string;
+  /** What the static scanner read from it, or `null` when it is not a static revision file. */
+  readonly staticBody: StaticRevisionBody | null;
 }
 
 const EXTENSIONS = ['.ts', '.js', '.cjs'];
@@ -126,7 +136,8 @@ export class ScriptDirectory {
     readonly folder: string,
     /** The revisions, in file-name order (duplicates included). */
     readonly scripts: readonly RevisionScript[],
-    private readonly texts: Map<RevisionScript, string> | null = null,
+    /** With `keepTexts`: what was read of each script's file, until it is taken. */
+    private readonly kept: Map<RevisionScript, KeptFile> | null = null,
   ) {}
 
   /**
@@ -150,15 +161,15 @@ export class ScriptDirectory {
     const shownFolder = displayPath(folder);
     if (options.keepTexts === true) {
       const paths = names.map((fileName) => folder + sep + fileName);
-      const shown = names.map((fileName) => shownFolder + sep + fileName);
-      const files = readFiles(paths, shown);
-      const texts = new Map<RevisionScript, string>();
-      const scripts = files.map(({ text, header }, index) => {
-        const script = scriptOf(header, paths[index], names[index]);
-        texts.set(script, text);
+      const texts = readFiles(paths);
+      const kept = new Map<RevisionScript, KeptFile>();
+      const scripts = texts.map((text, index) => {
+        const file = readKept(text, paths[index], shownFolder + sep + names[index]);
+        const script = scriptOf(file.header, paths[index], names[index]);
+        kept.set(script, { text, staticBody: file.staticBody });
         return script;
       });
-      return new ScriptDirectory(folder, Object.freeze(scripts), texts);
+      return new ScriptDirectory(folder, Object.freeze(scripts), kept);
     }
     // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
     const cache = (options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder) : null;
@@ -182,20 +193,20 @@ export class ScriptDirectory {
   }
 
   /**
-   * The text of one of {@link scripts}' files as discovery read it, once: with `keepTexts`, the first
-   * call for a script returns its text and forgets it; otherwise (or on a second call) `undefined`, and
-   * the caller reads the file itself.
+   * What discovery read of one of {@link scripts}' files, once: with `keepTexts`, the first call for a
+   * script returns its text (and, for a static revision file, its scan) and forgets it; otherwise (or
+   * on a second call) `undefined`, and the caller reads the file itself.
    *
    * @example
    * ```ts
    * const dir = ScriptDirectory.read({ path: 'migrations', keepTexts: true });
-   * const text = dir.takeText(dir.scripts[0]) ?? readFileSync(dir.scripts[0].path, 'utf8');
+   * const text = dir.takeFile(dir.scripts[0])?.text ?? readFileSync(dir.scripts[0].path, 'utf8');
    * ```
    */
-  takeText(script: RevisionScript): string | undefined {
-    const text = this.texts?.get(script);
-    if (text !== undefined) this.texts!.delete(script);
-    return text;
+  takeFile(script: RevisionScript): KeptFile | undefined {
+    const file = this.kept?.get(script);
+    if (file !== undefined) this.kept!.delete(script);
+    return file;
   }
 
   /**
@@ -230,13 +241,24 @@ export class ScriptDirectory {
 }
 
 /**
- * Every file whole, then every header: the reads in one tight loop run faster than interleaved with
+ * Every file whole, before any is parsed: the reads in one tight loop run faster than interleaved with
  * parsing (the kernel's path lookups stay in the CPU's caches). (Sharing the reads with a helper
  * thread was measured slower on the 2-core machine: each thread's reads took twice as long.)
  */
-function readFiles(paths: readonly string[], shown: readonly string[]): { text: string; header: RevisionHeader }[] {
-  const texts = paths.map((path) => readText(path));
-  return texts.map((text, i) => ({ text, header: readRevisionHeader(text, shown[i]) }));
+function readFiles(paths: readonly string[]): string[] {
+  return paths.map((path) => readText(path));
+}
+
+/**
+ * A file's header, and its static scan when it is a static revision file: that scan finds the header's
+ * fields and comment too, so such a file is read by one scanner, not two (`revisionHeaderOf` then
+ * checks and answers as `readRevisionHeader` does).
+ */
+function readKept(text: string, path: string, shown: string): { header: RevisionHeader; staticBody: StaticRevisionBody | null } {
+  const form = staticFormOf(path);
+  const scanned = form === null ? null : scanStaticRevisionFile(text, form);
+  if (scanned === null) return { header: readRevisionHeader(text, shown), staticBody: null };
+  return { header: revisionHeaderOf(text, shown, scanned.header), staticBody: scanned.body };
 }
 
 /** A revision script: its header's fields (one shape for all, built without a spread), its path and name. */

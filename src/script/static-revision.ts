@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import type { FieldValue, Literal, ScannedHeader } from './header-reader';
 import type { LoadableRevision } from './revision-loader';
 import { isTsLoaderRegistered } from './revision-loader';
 import { Revision } from './revision';
@@ -57,8 +58,20 @@ export interface StaticRevisionBody {
  * ```
  */
 export function scanStaticRevision(text: string, form: 'ts' | 'cjs'): StaticRevisionBody | null {
+  return scanStaticRevisionFile(text, form)?.body ?? null;
+}
+
+/**
+ * {@link scanStaticRevision}, and where the file declares its header (fields, header comment) for
+ * `revisionHeaderOf`: one scan gives discovery both.
+ *
+ * @internal
+ */
+export function scanStaticRevisionFile(text: string, form: 'ts' | 'cjs'): { body: StaticRevisionBody; header: ScannedHeader } | null {
   try {
-    return new Scanner(text).file(form);
+    const scanner = new Scanner(text);
+    const body = scanner.file(form);
+    return { body, header: scanner.scannedHeader() };
   } catch (error) {
     if (error === NOT_STATIC) return null;
     throw error;
@@ -70,17 +83,18 @@ export function scanStaticRevision(text: string, form: 'ts' | 'cjs'): StaticRevi
  * file is not static (see the module's comment) or its module would not load the same way here.
  *
  * @param text the file's content, as just read.
+ * @param scanned what {@link scanStaticRevision} answered for this text, when it was already asked.
  * @example
  * ```ts
  * const text = readFileSync(script.path, 'utf8');
  * const revision = staticRevision(script, text) ?? loadRevision(script);
  * ```
  */
-export function staticRevision(script: LoadableRevision, text: string): Revision | null {
+export function staticRevision(script: LoadableRevision, text: string, scanned?: StaticRevisionBody | null): Revision | null {
   const ext = extname(script.path);
-  const form = ext === '.ts' ? 'ts' : ext === '.js' || ext === '.cjs' ? 'cjs' : null;
+  const form = staticFormOf(script.path);
   if (form === null) return null;
-  const body = scanStaticRevision(text, form);
+  const body = scanned === undefined ? scanStaticRevision(text, form) : scanned;
   if (body === null) return null;
   const folder = dirname(script.path);
   if (!sameRevisionClass(folder, body.importFrom)) return null;
@@ -90,23 +104,41 @@ export function staticRevision(script: LoadableRevision, text: string): Revision
 }
 
 /**
- * {@link staticRevision} reading the file itself (or given the text just read, `readText`); `text` is
- * what was read (for the checksum's source part, so it is of exactly the text that runs).
+ * {@link staticRevision} reading the file itself, or given what discovery read and scanned
+ * (`ScriptDirectory.takeFile`); `text` is what was read (for the checksum's source part, so it is of
+ * exactly the text that runs).
  *
  * @example
  * ```ts
  * const found = readStaticRevision(script); // { revision, text } or null
  * ```
  */
-export function readStaticRevision(script: LoadableRevision, readAlready?: string): { revision: Revision; text: string } | null {
+export function readStaticRevision(
+  script: LoadableRevision,
+  readAlready?: { readonly text: string; readonly staticBody: StaticRevisionBody | null },
+): { revision: Revision; text: string } | null {
   let text: string;
   try {
-    text = readAlready ?? readText(script.path);
+    text = readAlready?.text ?? readText(script.path);
   } catch {
     return null; // the module load reports it
   }
-  const revision = staticRevision(script, text);
+  const revision = staticRevision(script, text, readAlready?.staticBody);
   return revision === null ? null : { revision, text };
+}
+
+/**
+ * How {@link scanStaticRevision} reads a file with this path's extension: `'ts'` for `.ts`, `'cjs'` for
+ * `.js`/`.cjs`, `null` (never static) for others.
+ *
+ * @example
+ * ```ts
+ * staticFormOf('migrations/1a2b3c4d5e6f_users.js'); // 'cjs'
+ * ```
+ */
+export function staticFormOf(path: string): 'ts' | 'cjs' | null {
+  const ext = extname(path);
+  return ext === '.ts' ? 'ts' : ext === '.js' || ext === '.cjs' ? 'cjs' : null;
 }
 
 /**
@@ -281,6 +313,11 @@ type TokenKind = 'name' | 'string' | 'punct' | 'end';
 /** An exact scanner and parser of the static shape; `fail()` throws {@link NOT_STATIC}. */
 class Scanner {
   private pos = 0;
+  private readonly fields = new Map<string, FieldValue>();
+  /** Whether a `/**` comment met now would be the header comment (before `class`, outside braces). */
+  private commentMayBeHeader = true;
+  private headerComment: { start: number; end: number } | null = null;
+  private firstClass = -1;
   private kind: TokenKind = 'end';
   /** Names and punctuation: the text; strings: the decoded value. */
   private value = '';
@@ -297,14 +334,12 @@ class Scanner {
   /** `import { Revision } from '<module>'; export class <Name> extends Revision { … }` */
   private tsFile(): StaticRevisionBody {
     this.expectName('import');
-    this.expectPunct('{');
-    this.expectName('Revision');
-    this.expectPunct('}');
+    this.inBraces(() => this.expectName('Revision'));
     this.expectName('from');
     const importFrom = this.expectString();
     this.expectPunct(';');
     this.expectName('export');
-    this.expectName('class');
+    this.classKeyword();
     const className = this.className();
     this.expectName('extends');
     this.expectName('Revision');
@@ -332,7 +367,11 @@ class Scanner {
       this.advance();
       for (const p of ['.', 'defineProperty', '(', 'exports', ',']) this.expectAny(p);
       if (this.expectString() !== '__esModule') this.fail();
-      for (const p of [',', '{', 'value', ':', 'true', '}', ')', ';']) this.expectAny(p);
+      this.expectPunct(',');
+      this.inBraces(() => {
+        for (const p of ['value', ':', 'true']) this.expectAny(p);
+      });
+      for (const p of [')', ';']) this.expectAny(p);
     }
     let declared: string | null = null;
     if (this.isName('exports')) {
@@ -352,7 +391,7 @@ class Scanner {
     const importFrom = this.expectString();
     this.expectPunct(')');
     this.expectPunct(';');
-    this.expectName('class');
+    this.classKeyword();
     const className = this.className();
     if (className === binding || (declared !== null && declared !== className)) this.fail();
     this.expectName('extends');
@@ -368,6 +407,33 @@ class Scanner {
     this.expectPunct(';');
     this.expectEnd();
     return { className, importFrom, ...body };
+  }
+
+  /**
+   * `{ … }` around what `inside` reads. The header reader skips such a block whole at the top level, so
+   * a comment in it is never the header comment.
+   */
+  private inBraces(inside: () => void): void {
+    if (!this.isPunct('{')) this.fail();
+    this.commentMayBeHeader = false;
+    this.advance();
+    inside();
+    if (!this.isPunct('}')) this.fail();
+    this.commentMayBeHeader = true;
+    this.advance();
+  }
+
+  /** The `class` keyword: no comment after it is the header comment. */
+  private classKeyword(): void {
+    if (!this.isName('class')) this.fail();
+    this.firstClass = this.tokenStart;
+    this.commentMayBeHeader = false;
+    this.advance();
+  }
+
+  /** Where the file declares its header, as `readRevisionHeader` would find it (after {@link file}). */
+  scannedHeader(): ScannedHeader {
+    return { fields: this.fields, comment: this.headerComment, firstClass: this.firstClass };
   }
 
   private className(): string {
@@ -391,13 +457,14 @@ class Scanner {
         modifiers.push(this.value);
         this.advance();
       }
+      const at = this.tokenStart;
       const name = this.expectIdentifier();
       if (seen.has(name)) this.fail();
       seen.add(name);
       if (this.isPunct('=')) {
         if (!FIELDS.has(name) || modifiers.some((m) => !FIELD_MODIFIERS.has(m))) this.fail();
         this.advance();
-        this.literalValue();
+        this.fields.set(name, { value: this.literalValue(), at });
         this.expectPunct(';');
       } else if (this.isPunct('(')) {
         if ((name !== 'up' && name !== 'down') || modifiers.some((m) => !METHOD_MODIFIERS.has(m))) this.fail();
@@ -446,19 +513,27 @@ class Scanner {
     return statements;
   }
 
-  /** `null`, `true`, `false`, a string, or `[strings]`, optionally `as const`. */
-  private literalValue(): void {
-    if (this.isString() || this.isName('null') || this.isName('true') || this.isName('false')) {
+  /** `null`, `true`, `false`, a string, or `[strings]`, optionally `as const`: its value. */
+  private literalValue(): Literal {
+    let value: Literal;
+    if (this.isString()) {
+      value = this.value;
+      this.advance();
+    } else if (this.isName('null') || this.isName('true') || this.isName('false')) {
+      value = this.value === 'null' ? null : this.value === 'true';
       this.advance();
     } else if (this.isPunct('[')) {
       this.advance();
+      const items: string[] = [];
       while (!this.isPunct(']')) {
         if (!this.isString()) this.fail();
+        items.push(this.value);
         this.advance();
         if (this.isPunct(',')) this.advance();
         else if (!this.isPunct(']')) this.fail();
       }
       this.advance();
+      value = items;
     } else {
       this.fail();
     }
@@ -466,6 +541,7 @@ class Scanner {
       this.advance();
       this.expectName('const');
     }
+    return value;
   }
 
   // ---- token helpers ----
@@ -560,12 +636,18 @@ class Scanner {
         i += 2;
         while (i < n) {
           const d = text.charCodeAt(i);
-          if (d === 10 || d === 13 || d === 0x2028 || d === 0x2029) break;
+          if (d === 10 || d === 13) break;
+          // the header reader reads such a comment on to the next LF: leave the file to it and the loader
+          if (d === 0x2028 || d === 0x2029) this.fail();
           i++;
         }
       } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
         const end = text.indexOf('*/', i + 2);
         if (end < 0) this.fail();
+        // the header reader's rule: the first `/** … */` (not `/**/`) before `class`
+        if (this.commentMayBeHeader && this.headerComment === null && text.charCodeAt(i + 2) === 42 && end > i + 2) {
+          this.headerComment = { start: i, end };
+        }
         i = end + 2;
       } else {
         break;

@@ -268,7 +268,7 @@ describe('static revisions (script/static-revision)', () => {
     const kept = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
     expect(kept.scripts).to.deep.equal(scripts.scripts);
     expect(await renderOfflineSql(plan, scriptDirectorySource(kept))).to.equal(viaModules);
-    expect(kept.takeText(kept.scripts[0])).to.equal(undefined); // handed out once, then forgotten
+    expect(kept.takeFile(kept.scripts[0])).to.equal(undefined); // handed out once, then forgotten
   });
 
   it('texts kept from discovery are used once: an edit after that load is seen by the next one', async () => {
@@ -278,8 +278,8 @@ describe('static revisions (script/static-revision)', () => {
     const first = write('select 1');
     writeFileSync(join(dir, first.fileName), first.text);
     const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
-    expect(scripts.takeText(scripts.scripts[0])).to.equal(first.text);
-    expect(scripts.takeText(scripts.scripts[0])).to.equal(undefined);
+    expect(scripts.takeFile(scripts.scripts[0])?.text).to.equal(first.text);
+    expect(scripts.takeFile(scripts.scripts[0])).to.equal(undefined);
     const again = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
     const source = scriptDirectorySource(again);
     writeFileSync(join(dir, first.fileName), write('select 2').text);
