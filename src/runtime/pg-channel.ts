@@ -2,7 +2,7 @@ import type { Client, ClientConfig, QueryResult } from 'pg';
 import { connectionFailure, fallsBack, resolveConnection, type ConnectionOptions } from './connection';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
 import { terminateStatement } from './sql-text';
-import { pg } from './pg-module';
+import { pgModule } from './pg-module';
 
 /** The `application_name` our connections carry unless configured otherwise. */
 export const DEFAULT_APPLICATION_NAME = 'mikro-orm-alembic';
@@ -77,7 +77,7 @@ export class PgChannel implements SqlChannel {
   private static async open(attempt: ClientConfig, applicationName: string): Promise<PgChannel> {
     const config: ClientConfig = { ...attempt };
     if (config.application_name === undefined) config.application_name = applicationName;
-    const client = new pg.Client(config);
+    const client = new (pgModule().Client)(config);
     // Without a listener, an 'error' on an idle connection (terminated backend) would crash the process.
     let early: Error | null = null;
     client.on('error', (e: Error) => {
@@ -190,7 +190,7 @@ export class PgChannel implements SqlChannel {
       text += i < last || commit ? `${terminateStatement(statements[i])}\n` : statements[i];
     }
     if (commit) text += 'COMMIT';
-    const query = new CountingQuery(text);
+    const query = new (countingQuery())(text);
     try {
       const results = await query.run(this.client);
       const own = results[results.length - 1];
@@ -236,24 +236,34 @@ interface QueryHandlers {
 
 /**
  * A pg `Query` that counts the commands the server completed, so that the failing statement of a
- * multi-statement message is known (the server stops at the first error).
+ * multi-statement message is known (the server stops at the first error). A class made on first use:
+ * it extends pg's, and pg is loaded only when a connection is made.
  */
-class CountingQuery extends pg.Query {
-  completed = 0;
+function countingQuery() {
+  CountingQuery ??= makeCountingQuery(pgModule().Query);
+  return CountingQuery;
+}
 
-  handleCommandComplete(message: unknown, connection: unknown): void {
-    this.completed += 1;
-    (pg.Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
-  }
+let CountingQuery: ReturnType<typeof makeCountingQuery> | undefined;
 
-  /** Submits this query on `client`; resolves with one result per completed command. */
-  run(client: Client): Promise<QueryResult[]> {
-    return new Promise((resolve, reject) => {
-      (this as unknown as { callback: (error: Error | undefined, result: QueryResult | QueryResult[]) => void }).callback = (error, result) => {
-        if (error) reject(error);
-        else resolve(Array.isArray(result) ? result : [result]);
-      };
-      client.query(this);
-    });
-  }
+function makeCountingQuery(Query: typeof import('pg').Query) {
+  return class CountingQuery extends Query {
+    completed = 0;
+
+    handleCommandComplete(message: unknown, connection: unknown): void {
+      this.completed += 1;
+      (Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
+    }
+
+    /** Submits this query on `client`; resolves with one result per completed command. */
+    run(client: Client): Promise<QueryResult[]> {
+      return new Promise((resolve, reject) => {
+        (this as unknown as { callback: (error: Error | undefined, result: QueryResult | QueryResult[]) => void }).callback = (error, result) => {
+          if (error) reject(error);
+          else resolve(Array.isArray(result) ? result : [result]);
+        };
+        client.query(this);
+      });
+    }
+  };
 }

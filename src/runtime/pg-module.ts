@@ -1,5 +1,6 @@
 /**
- * The `pg` module, loaded without its Cloudflare-Workers sniffing.
+ * The `pg` module, loaded when first asked for (offline SQL and the graph verbs never pay for it) and
+ * without its Cloudflare-Workers sniffing.
  *
  * pg 8 decides when it is first required whether it runs in a Cloudflare Worker: where `navigator` is
  * absent (Node 20) it constructs a `Response`, which makes Node load its whole fetch implementation
@@ -10,8 +11,8 @@
  *
  * @example
  * ```ts
- * import { pg } from './pg-module';
- * const client = new pg.Client({ connectionString: 'postgres://db/app' });
+ * import { pgModule } from './pg-module';
+ * const client = new (pgModule().Client)({ connectionString: 'postgres://db/app' });
  * ```
  */
 function loadPg(): typeof import('pg') {
@@ -26,5 +27,10 @@ function loadPg(): typeof import('pg') {
   }
 }
 
-/** pg itself (see the file's comment). */
-export const pg: typeof import('pg') = loadPg();
+let loaded: typeof import('pg') | undefined;
+
+/** pg itself (see the file's comment), loaded on the first call. */
+export function pgModule(): typeof import('pg') {
+  loaded ??= loadPg();
+  return loaded;
+}

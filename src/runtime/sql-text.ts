@@ -3,10 +3,10 @@ import { sqlIdentifier, sqlString } from '../script/sql-quote';
 /**
  * pg's own conversion of a JS value to the text it sends as a parameter (`Date` in local time with
  * offset, arrays as array literals, objects as JSON, `Buffer` as is). Using it keeps offline literals
- * identical to what an online run sends.
+ * identical to what an online run sends. Loaded when a first value is quoted (with pg-types behind
+ * it): most offline scripts have no parameters.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pgUtils = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
+let prepareValue: ((value: unknown) => string | Buffer | null) | undefined;
 
 /**
  * Quotes an SQL identifier (schema, table, column name): always double-quoted, `"` doubled, so the
@@ -35,7 +35,12 @@ export function quoteIdent(name: string): string {
  * ```
  */
 export function quoteLiteral(value: unknown): string {
-  const prepared = pgUtils.prepareValue(value);
+  // what pg sends for these is their toString(): no need to load it
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint') return sqlString(String(value));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  prepareValue ??= (require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null }).prepareValue;
+  const prepared = prepareValue(value);
   if (prepared === null) return 'NULL';
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
   return sqlString(text);
