@@ -44,6 +44,7 @@ export function sourceDigest(text: string): string {
 
 /** Revision text as checksummed: no BOM, LF line ends. */
 export function normaliseSource(text: string): string {
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r')) return text; // as most files are
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import Module from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { FieldValue, Literal, ScannedHeader } from './header-reader';
 import type { LoadableRevision } from './revision-loader';
 import { isTsLoaderRegistered } from './revision-loader';
@@ -91,15 +91,14 @@ export function scanStaticRevisionFile(text: string, form: 'ts' | 'cjs'): { body
  * ```
  */
 export function staticRevision(script: LoadableRevision, text: string, scanned?: StaticRevisionBody | null): Revision | null {
-  const ext = extname(script.path);
   const form = staticFormOf(script.path);
   if (form === null) return null;
   const body = scanned === undefined ? scanStaticRevision(text, form) : scanned;
   if (body === null) return null;
   const folder = dirname(script.path);
   if (!sameRevisionClass(folder, body.importFrom)) return null;
-  if (ext === '.js' && isEsmScope(folder)) return null;
-  if (ext === '.ts' && !tsLoadable(folder)) return null;
+  if (form === 'cjs' && script.path.endsWith('.js') && isEsmScope(folder)) return null;
+  if (form === 'ts' && !tsLoadable(folder)) return null;
   return new StaticRevision(script, body);
 }
 
@@ -137,8 +136,17 @@ export function readStaticRevision(
  * ```
  */
 export function staticFormOf(path: string): 'ts' | 'cjs' | null {
-  const ext = extname(path);
-  return ext === '.ts' ? 'ts' : ext === '.js' || ext === '.cjs' ? 'cjs' : null;
+  // what extname() tells, without its cost (asked once or twice per revision)
+  if (endsWithExtension(path, '.ts')) return 'ts';
+  return endsWithExtension(path, '.js') || endsWithExtension(path, '.cjs') ? 'cjs' : null;
+}
+
+/** Whether `extname(path) === ext`: the path ends with it, after a name that is not empty. */
+function endsWithExtension(path: string, ext: string): boolean {
+  const at = path.length - ext.length - 1;
+  if (at < 0 || !path.endsWith(ext)) return false;
+  const before = path[at];
+  return before !== '/' && before !== sep;
 }
 
 /**
@@ -210,6 +218,8 @@ const revisionClassFrom = new Map<string, boolean>();
  * static revisions never needs. Anything else is required and its `Revision` compared.
  */
 function sameRevisionClass(folder: string, specifier: string): boolean {
+  // a folder's revisions ask in a row
+  if (lastAnswer !== undefined && lastAnswer.folder === folder && lastAnswer.specifier === specifier) return lastAnswer.same;
   const key = `${folder}\0${specifier}`;
   let same = revisionClassFrom.get(key);
   if (same === undefined) {
@@ -226,8 +236,11 @@ function sameRevisionClass(folder: string, specifier: string): boolean {
     }
     revisionClassFrom.set(key, same);
   }
+  lastAnswer = { folder, specifier, same };
   return same;
 }
+
+let lastAnswer: { readonly folder: string; readonly specifier: string; readonly same: boolean } | undefined;
 
 let entries: Set<string> | undefined;
 
