@@ -253,11 +253,11 @@ class HeaderReader {
     }
     return Object.freeze({
       id: detach(id),
-      downRevisions: Object.freeze(downRevisions.map(detach)),
-      branchLabels: Object.freeze(branchLabels.map(detach)),
-      dependsOn: Object.freeze(dependsOn.map(detach)),
+      downRevisions: frozenList(downRevisions),
+      branchLabels: frozenList(branchLabels),
+      dependsOn: frozenList(dependsOn),
       transactional,
-      replaces: replaces.length === 0 ? NO_IDS : Object.freeze(replaces.map(detach)),
+      replaces: frozenList(replaces),
       message: detach(header?.message ?? ''),
       createDate: header?.createDate ? detach(header.createDate) : null,
     });
@@ -718,6 +718,11 @@ class HeaderReader {
  */
 function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** `list` frozen, its strings detached; the one shared empty list when it is empty (most are). */
+function frozenList(list: readonly string[]): readonly string[] {
+  return list.length === 0 ? NO_IDS : Object.freeze(list.map(detach));
 }
 
 /** A literal at `tokens[at]`: a string, `null`, `true`/`false`, or an array of strings. */
