@@ -6,7 +6,7 @@
  * folder of compiled `.js` revisions for `node dist/src/cli/main.js` (the bin, compiled with tsc first) and
  * an Alembic folder of equivalent version files (`op.create_table`, minimal alembic.ini/env.py), then
  * times whole processes (one uncounted warm-up, then the median of BENCH_RUNS runs, default 5; 3 for
- * commands over 5 s) of:
+ * commands over 5 s; ours and Alembic's runs alternate) of:
  *
  * - `heads`, `history` (read every file, build the graph; output to /dev/null); `heads` also with the
  *   header cache off (`MIKRO_ORM_ALEMBIC_HEADER_CACHE=0`: every file read and parsed, as on a first run),
@@ -26,6 +26,7 @@ import {
   formatStats,
   machine,
   measure,
+  measureAlternating,
   revisionId,
   tempDir,
   timeProcess,
@@ -111,18 +112,17 @@ function main(): void {
       ['history', ['history'], process.env],
       ['upgrade head --sql', ['upgrade', 'head', '--sql'], process.env],
     ] as const) {
-      const oursStats = measure(`${n} ${command} (mikro-orm-alembic)`, () => timeProcess(process.execPath, [cli.main, ...args], { cwd: project, env }).ms, RUNS);
+      const ourLabel = `${n} ${command} (mikro-orm-alembic)`;
+      const runOurs = () => timeProcess(process.execPath, [cli.main, ...args], { cwd: project, env }).ms;
       const sameAsHeads = command === 'heads, header cache off' ? rows.find((r) => r.size === n && r.command === 'heads') : undefined;
-      const theirs = sameAsHeads
-        ? sameAsHeads.alembic // Alembic has no such cache: its heads run is the peer
-        : alembic && python
-          ? measure(
-              `${n} ${command} (Alembic)`,
-              () => timeProcess(python, ['-m', 'alembic', '-c', join(alembic, 'alembic.ini'), ...args], { cwd: alembic }).ms,
-              RUNS,
-            )
-          : null;
-      rows.push({ size: n, command, ours: oursStats, alembic: theirs });
+      if (sameAsHeads || !alembic || !python) {
+        // Alembic has no such cache: its heads run is the peer of the run without the cache
+        rows.push({ size: n, command, ours: measure(ourLabel, runOurs, RUNS), alembic: sameAsHeads?.alembic ?? null });
+        continue;
+      }
+      const runTheirs = () => timeProcess(python, ['-m', 'alembic', '-c', join(alembic, 'alembic.ini'), ...args], { cwd: alembic }).ms;
+      const [oursStats, theirsStats] = measureAlternating([ourLabel, `${n} ${command} (Alembic)`], [runOurs, runTheirs], RUNS);
+      rows.push({ size: n, command, ours: oursStats, alembic: theirsStats });
     }
   }
 

@@ -258,6 +258,23 @@ export function measure(label: string, run: () => number, runs: number): Stats {
   return result;
 }
 
+/**
+ * {@link measure} for two commands compared with each other: after a warm-up of each, their runs alternate
+ * (a, b, a, b, ...), so that a machine that slows down or speeds up during the benchmark weighs on both
+ * alike (run one after the other, a shared machine's drift showed up as a change of ratio). Each gets
+ * `runs` runs, or 3 when its warm-up took over 5 s.
+ */
+export function measureAlternating(labels: readonly [string, string], commands: readonly [() => number, () => number], runs: number): [Stats, Stats] {
+  const counts = commands.map((run) => (run() > 5000 ? Math.min(runs, 3) : runs));
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < Math.max(counts[0], counts[1]); i++) {
+    for (const k of [0, 1] as const) if (i < counts[k]) times[k].push(commands[k]());
+  }
+  const results = times.map(stats) as [Stats, Stats];
+  results.forEach((result, k) => process.stderr.write(`  ${labels[k]}: ${formatStats(result)}\n`));
+  return results;
+}
+
 /** A python with Alembic importable (`python3`, then Debian's `/usr/bin/python3`), or null. */
 export function findAlembicPython(): string | null {
   for (const python of ['python3', '/usr/bin/python3']) {
