@@ -51,12 +51,26 @@ if (require.main === module) {
     });
   }
   runCli(process.argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitOnceWritten(code),
     (error: unknown) => {
       console.error(error);
       process.exitCode = EXIT.FAILED;
     },
   );
+}
+
+/**
+ * Exits as soon as everything written to stdout and stderr is out. The verb is done (whatever it started
+ * was awaited); Node's own teardown of a large heap would only add time (16 ms after `heads` on 20,000
+ * revisions). An empty write's callback runs after the writes before it, also where pipes are
+ * asynchronous (macOS, Windows).
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const written = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
 }

@@ -27,7 +27,11 @@ import type { RevisionHeader } from './header-reader';
  * @internal
  */
 export class HeaderCache {
-  private readonly next = new Map<string, Entry>();
+  /** Which stored headers this run used (a hit keeps its entry), and how many. */
+  private readonly used: Uint8Array;
+  private usedCount = 0;
+  /** Headers read this run, to store. */
+  private readonly added = new Map<string, Entry>();
   private changed = false;
   /** The file that {@link get} is most likely asked about next: discovery asks in the stored (sorted) order. */
   private cursor = 0;
@@ -39,7 +43,9 @@ export class HeaderCache {
     private readonly previous: Columns,
     private readonly racyMs: number,
     private readonly now: number,
-  ) {}
+  ) {
+    this.used = new Uint8Array(previous.names.length);
+  }
 
   /**
    * The cache of `folder` (empty when there is none yet), or `null` when caching is off or there is no
@@ -69,21 +75,30 @@ export class HeaderCache {
     const stats = this.previous.stats;
     const at = i * 4;
     if (stats[at] !== stat.size || stats[at + 1] !== stat.ino || stats[at + 2] !== stat.mtimeMs || stats[at + 3] !== stat.ctimeMs) return undefined;
-    const header = headerAt(this.previous, i);
-    this.next.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header });
-    return header;
+    if (this.used[i] === 0) {
+      this.used[i] = 1;
+      this.usedCount++;
+    }
+    return headerAt(this.previous, i);
   }
 
   /** Stores the header just read from `fileName`, whose `stat` was taken before it was read (unless the file is racy). */
   put(fileName: string, stat: Stats, header: RevisionHeader): void {
     this.changed = true;
     if (stat.ctimeMs > this.now - this.racyMs || stat.mtimeMs > this.now - this.racyMs) return;
-    this.next.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header });
+    this.added.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header });
   }
 
   /** Writes the cache when an entry was added or a file is gone; errors are ignored (the cache is only a cache). */
   save(): void {
-    if (!this.changed && this.next.size === this.previous.names.length) return;
+    if (!this.changed && this.usedCount === this.previous.names.length) return;
+    // the entries kept (the stored ones used, the ones added), in file-name order: discovery's order
+    const previous = this.previous;
+    const order: (number | string)[] = [];
+    for (let i = 0; i < this.used.length; i++) if (this.used[i] === 1 && !this.added.has(previous.names[i])) order.push(i);
+    for (const name of this.added.keys()) order.push(name);
+    const nameOf = (k: number | string) => (typeof k === 'number' ? previous.names[k] : k);
+    order.sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : 1));
     const names: string[] = [];
     const stats: number[] = [];
     const ids: string[] = [];
@@ -92,7 +107,9 @@ export class HeaderCache {
     const messages: string[] = [];
     const dates: (string | null)[] = [];
     const lists: Columns['lists'] = [];
-    for (const [name, e] of this.next) {
+    for (const k of order) {
+      const name = nameOf(k);
+      const e = typeof k === 'string' ? this.added.get(k)! : entryAt(previous, k);
       const h = e.header;
       if (h.branchLabels.length > 0 || h.dependsOn.length > 0 || h.replaces.length > 0) lists.push([names.length, h.branchLabels, h.dependsOn, h.replaces]);
       names.push(name);
@@ -186,6 +203,13 @@ function headerAt(columns: Columns, i: number): RevisionHeader {
     message: columns.messages[i],
     createDate: columns.dates[i],
   });
+}
+
+/** File `i`'s stored entry. */
+function entryAt(columns: Columns, i: number): Entry {
+  const at = 4 * i;
+  const stats = columns.stats;
+  return { size: stats[at], ino: stats[at + 1], mtimeMs: stats[at + 2], ctimeMs: stats[at + 3], header: headerAt(columns, i) };
 }
 
 const listIndexes = new WeakMap<Columns, Map<number, Columns['lists'][number]>>();

@@ -30,6 +30,11 @@ function cacheFiles(root: string): string[] {
   }
 }
 
+/** Waits past the current millisecond: a file changed before is then not racy, even at `racyMs: 0` (its ctime has sub-millisecond digits). */
+function laterMillisecond(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+}
+
 describe('header cache (script/header-cache)', () => {
   after(removeTempDirs);
 
@@ -99,6 +104,32 @@ describe('header cache (script/header-cache)', () => {
       expect(Object.isFrozen(header!.branchLabels) && Object.isFrozen(header!.downRevisions) && Object.isFrozen(header!.replaces)).to.equal(true);
     }
     expect(reopened.get('b9_absent.ts', statSync(join(folder, names[0])))).to.equal(undefined);
+  });
+
+  it('keeps what a run used or read, in file-name order: a file gone is dropped, an edited one stored anew', () => {
+    const { root, folder } = project(4);
+    const names = readdirSync(folder).sort();
+    const headerOf = (name: string) => readRevisionHeader(readFileSync(join(folder, name), 'utf8'), name);
+    laterMillisecond();
+    const first = HeaderCache.open(folder, { racyMs: 0 })!;
+    for (const name of [...names].reverse()) first.put(name, statSync(join(folder, name)), headerOf(name));
+    first.save();
+    const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { names: string[] }).names).to.deep.equal(names);
+
+    writeFileSync(join(folder, names[1]), readFileSync(join(folder, names[1]), 'utf8').replace('step 1', 'step one'));
+    laterMillisecond();
+    const second = HeaderCache.open(folder, { racyMs: 0 })!;
+    for (const name of [names[0], names[1], names[3]]) {
+      const stat = statSync(join(folder, name));
+      if (second.get(name, stat) === undefined) second.put(name, stat, headerOf(name));
+    }
+    second.save();
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { names: string[] }).names).to.deep.equal([names[0], names[1], names[3]]);
+    const third = HeaderCache.open(folder, { racyMs: 0 })!;
+    expect(third.get(names[1], statSync(join(folder, names[1])))?.message).to.equal('step one\nsecond line');
+    expect(third.get(names[3], statSync(join(folder, names[3])))).to.deep.equal(headerOf(names[3]));
+    expect(third.get(names[2], statSync(join(folder, names[2])))).to.equal(undefined);
   });
 
   it('a cache written by another reader, another folder or garbage is ignored; MIKRO_ORM_ALEMBIC_HEADER_CACHE=0 and no node_modules turn it off', () => {
