@@ -63,6 +63,7 @@ export {
   isRevisionFileName,
   resolveScriptFolder,
   ScriptDirectory,
+  type KeptFile,
   type RevisionScript,
   type ScriptDirectoryOptions,
 } from './script-directory';
