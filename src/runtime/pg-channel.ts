@@ -240,11 +240,11 @@ interface QueryHandlers {
  * it extends pg's, and pg is loaded only when a connection is made.
  */
 function countingQuery() {
-  CountingQuery ??= makeCountingQuery(pgModule().Query);
-  return CountingQuery;
+  countingQueryClass ??= makeCountingQuery(pgModule().Query);
+  return countingQueryClass;
 }
 
-let CountingQuery: ReturnType<typeof makeCountingQuery> | undefined;
+let countingQueryClass: ReturnType<typeof makeCountingQuery> | undefined;
 
 function makeCountingQuery(Query: typeof import('pg').Query) {
   return class CountingQuery extends Query {

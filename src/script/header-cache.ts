@@ -40,7 +40,7 @@ export class HeaderCache {
   private constructor(
     private readonly file: string,
     private readonly folder: string,
-    private readonly previous: Columns,
+    private readonly previous: Stored,
     private readonly racyMs: number,
     private readonly now: number,
   ) {
@@ -62,7 +62,7 @@ export class HeaderCache {
     if (modules === null) return null;
     const file = join(modules, '.cache', 'mikro-orm-alembic', `headers-${sha1(folder).slice(0, 16)}.json`);
     const now = Date.now(); // before any stat of this run
-    return new HeaderCache(file, folder, readColumns(file, folder), options.racyMs ?? RACY_MS, now);
+    return new HeaderCache(file, folder, readStored(file, folder), options.racyMs ?? RACY_MS, now);
   }
 
   /**
@@ -180,72 +180,70 @@ interface Columns {
   readonly lists: [index: number, branchLabels: readonly string[], dependsOn: readonly string[], replaces: readonly string[]][];
 }
 
+/** A file's branch labels, dependencies and replaced ids, frozen. */
+interface Lists {
+  readonly branchLabels: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly replaces: readonly string[];
+}
+
+/** The cache as read: its columns, and the lists of the files that have any, by index. */
+interface Stored extends Columns {
+  readonly extras: ReadonlyMap<number, Lists>;
+}
+
 const EMPTY: readonly string[] = Object.freeze([]);
-const NO_COLUMNS: Columns = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [] });
+const NO_LISTS: Lists = Object.freeze({ branchLabels: EMPTY, dependsOn: EMPTY, replaces: EMPTY });
+const NOTHING_STORED: Stored = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [], extras: new Map() });
 
 /** The header of file `i`: a frozen object, as the reader returns. */
-function headerAt(columns: Columns, i: number): RevisionHeader {
-  const down = columns.down[i];
-  let branchLabels = EMPTY;
-  let dependsOn = EMPTY;
-  let replaces = EMPTY;
-  if (columns.lists.length > 0) {
-    const extra = listsOf(columns, i);
-    if (extra !== undefined) [, branchLabels, dependsOn, replaces] = extra;
-  }
+function headerAt(stored: Stored, i: number): RevisionHeader {
+  const down = stored.down[i];
+  const { branchLabels, dependsOn, replaces } = stored.extras.get(i) ?? NO_LISTS;
   return Object.freeze({
-    id: columns.ids[i],
+    id: stored.ids[i],
     downRevisions: down === '' ? EMPTY : Object.freeze(down.split(' ')),
     branchLabels,
     dependsOn,
-    transactional: columns.transactional.charCodeAt(i) === 49, // '1'
+    transactional: stored.transactional.charCodeAt(i) === 49, // '1'
     replaces,
-    message: columns.messages[i],
-    createDate: columns.dates[i],
+    message: stored.messages[i],
+    createDate: stored.dates[i],
   });
 }
 
 /** File `i`'s stored entry. */
-function entryAt(columns: Columns, i: number): Entry {
+function entryAt(stored: Stored, i: number): Entry {
   const at = 4 * i;
-  const stats = columns.stats;
-  return { size: stats[at], ino: stats[at + 1], mtimeMs: stats[at + 2], ctimeMs: stats[at + 3], header: headerAt(columns, i) };
+  const stats = stored.stats;
+  return { size: stats[at], ino: stats[at + 1], mtimeMs: stats[at + 2], ctimeMs: stats[at + 3], header: headerAt(stored, i) };
 }
 
-const listIndexes = new WeakMap<Columns, Map<number, Columns['lists'][number]>>();
-
-function listsOf(columns: Columns, i: number): Columns['lists'][number] | undefined {
-  let byIndex = listIndexes.get(columns);
-  if (byIndex === undefined) {
-    byIndex = new Map(columns.lists.map((entry) => [entry[0], entry]));
-    listIndexes.set(columns, byIndex);
-  }
-  return byIndex.get(i);
-}
-
-function readColumns(file: string, folder: string): Columns {
+function readStored(file: string, folder: string): Stored {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    return NO_COLUMNS;
+    return NOTHING_STORED;
   }
-  if (parsed.format !== FORMAT || parsed.reader !== readerDigest() || parsed.folder !== folder) return NO_COLUMNS;
+  if (parsed.format !== FORMAT || parsed.reader !== readerDigest() || parsed.folder !== folder) return NOTHING_STORED;
   // not written by this code: ignore it all
-  return isColumns(parsed) ? parsed : NO_COLUMNS;
+  if (!isColumns(parsed)) return NOTHING_STORED;
+  const frozen = (list: readonly string[]) => (list.length === 0 ? EMPTY : Object.freeze(list));
+  const extras = new Map<number, Lists>();
+  for (const [index, branchLabels, dependsOn, replaces] of parsed.lists) {
+    extras.set(index, Object.freeze({ branchLabels: frozen(branchLabels), dependsOn: frozen(dependsOn), replaces: frozen(replaces) }));
+  }
+  return { ...parsed, extras };
 }
 
 function isColumns(c: Record<string, unknown>): c is Record<string, unknown> & Columns {
   const n = Array.isArray(c.names) ? c.names.length : -1;
   const strings = (x: unknown) => Array.isArray(x) && x.length === n && x.every((s) => typeof s === 'string');
   const stringList = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  const frozenLists = (x: unknown) =>
+  const lists = (x: unknown) =>
     Array.isArray(x) &&
-    x.every((e) => {
-      if (!Array.isArray(e) || e.length !== 4 || !Number.isInteger(e[0]) || e[0] < 0 || e[0] >= n || !e.slice(1).every(stringList)) return false;
-      for (let k = 1; k < 4; k++) e[k] = (e[k] as string[]).length === 0 ? EMPTY : Object.freeze(e[k] as string[]);
-      return true;
-    });
+    x.every((e) => Array.isArray(e) && e.length === 4 && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && e.slice(1).every(stringList));
   return (
     strings(c.names) &&
     Array.isArray(c.stats) &&
@@ -260,7 +258,7 @@ function isColumns(c: Record<string, unknown>): c is Record<string, unknown> & C
     Array.isArray(c.dates) &&
     c.dates.length === n &&
     c.dates.every((d) => d === null || typeof d === 'string') &&
-    frozenLists(c.lists)
+    lists(c.lists)
   );
 }
 

@@ -111,11 +111,7 @@ export interface ScannedHeader {
  * @internal
  */
 export function revisionHeaderOf(text: string, file: string, scanned: ScannedHeader): RevisionHeader {
-  const reader = new HeaderReader(text, file);
-  for (const [name, field] of scanned.fields) reader.fields.set(name, field);
-  reader.header = scanned.comment;
-  reader.firstClass = scanned.firstClass;
-  return reader.result();
+  return HeaderReader.resultOf(text, file, scanned);
 }
 
 type Kind = 'name' | 'string' | 'number' | 'punct' | 'regex' | 'block';
@@ -167,9 +163,9 @@ class HeaderReader {
   private pos = 0;
   /** The previous significant token (decides whether `/` starts a regular expression). */
   private prev: Token | null = null;
-  header: { start: number; end: number } | null = null;
-  firstClass = -1;
-  readonly fields = new Map<string, FieldValue>();
+  private header: { start: number; end: number } | null = null;
+  private firstClass = -1;
+  private readonly fields = new Map<string, FieldValue>();
   // Scanning only moves forward, so the next `\\` and `${` are found once and reused.
   private backslashAt = -1;
   private substitutionAt = -1;
@@ -204,7 +200,16 @@ class HeaderReader {
 
   // ---- result -------------------------------------------------------------------------------
 
-  result(): RevisionHeader {
+  /** What {@link read} answers, for fields and a header comment another reader found (`revisionHeaderOf`). */
+  static resultOf(text: string, file: string, scanned: ScannedHeader): RevisionHeader {
+    const reader = new HeaderReader(text, file);
+    for (const [name, field] of scanned.fields) reader.fields.set(name, field);
+    reader.header = scanned.comment;
+    reader.firstClass = scanned.firstClass;
+    return reader.result();
+  }
+
+  private result(): RevisionHeader {
     const classAt = this.firstClass < 0 ? 0 : this.firstClass;
     const revision = this.fields.get('revision');
     if (!revision) {

@@ -273,8 +273,7 @@ describe('static revisions (script/static-revision)', () => {
 
   it('texts kept from discovery are used once: an edit after that load is seen by the next one', async () => {
     const dir = tempDir();
-    const write = (sql: string) =>
-      renderRevision({ id: 'f1f2f3f4f5f7', downRevisions: [], message: 'm', createDate: new Date(0), importFrom: SCRIPT_MODULE, upBody: `this.addSql(${tsString(sql)});` });
+    const write = (sql: string) => oneStatementRevision('f1f2f3f4f5f7', sql);
     const first = write('select 1');
     writeFileSync(join(dir, first.fileName), first.text);
     const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
@@ -293,8 +292,7 @@ describe('static revisions (script/static-revision)', () => {
 
   it('an edit after a static load is seen by the next load (nothing is cached)', async () => {
     const dir = tempDir();
-    const write = (sql: string) =>
-      renderRevision({ id: 'f1f2f3f4f5f6', downRevisions: [], message: 'm', createDate: new Date(0), importFrom: SCRIPT_MODULE, upBody: `this.addSql(${tsString(sql)});` });
+    const write = (sql: string) => oneStatementRevision('f1f2f3f4f5f6', sql);
     const first = write('select 1');
     writeFileSync(join(dir, first.fileName), first.text);
     const scripts = ScriptDirectory.read({ path: dir, preferTs: true });
@@ -307,6 +305,11 @@ describe('static revisions (script/static-revision)', () => {
     expect(readdirSync(dir)).to.deep.equal([first.fileName]);
   });
 });
+
+/** A static revision file with id `id` whose up() queues `sql`. */
+function oneStatementRevision(id: string, sql: string) {
+  return renderRevision({ id, downRevisions: [], message: 'm', createDate: new Date(0), importFrom: SCRIPT_MODULE, upBody: `this.addSql(${tsString(sql)});` });
+}
 
 function transpileCjs(text: string): string {
   return ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
