@@ -210,8 +210,9 @@ export class CliProject {
 
   /**
    * For a verb about to load (nearly) every revision, such as the offline SQL of a whole upgrade:
-   * discovery reads each file whole and keeps its text for the revision's load (one read per file, no
-   * header cache). Call before anything reads the folder; later it changes nothing.
+   * discovery keeps each static revision's scan for the revision's load (one read per file, or none for
+   * a file unchanged since the header cache stored its scan). Call before anything reads the folder;
+   * later it changes nothing.
    */
   willLoadEveryRevision(): void {
     this.keepTexts = true;

@@ -1,5 +1,3 @@
-import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { IrreversibleRevisionError } from '../script/errors';
 import type { Revision } from '../script/revision';
@@ -7,6 +5,7 @@ import { revisionFieldOf } from '../script/revision';
 import { inlineParams } from './sql-text';
 import { runRevision } from '../script/run-revision';
 import { staticStatements } from '../script/static-revision';
+import { normaliseSource, sha256, sourceDigest } from '../script/source-digest';
 import type { RevisionSource } from './revision-source';
 import type { AppliedRevision } from './version-table';
 
@@ -37,16 +36,7 @@ export async function revisionChecksum(source: RevisionSource, id: string, insta
   return formatChecksum(text ?? source.checksum(id), behaviour);
 }
 
-/** sha256 (hex) of revision text with a BOM removed and CRLF / CR line ends made LF. */
-export function sourceDigest(text: string): string {
-  return sha256(normaliseSource(text));
-}
-
-/** Revision text as checksummed: no BOM, LF line ends. */
-export function normaliseSource(text: string): string {
-  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r')) return text; // as most files are
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-}
+export { normaliseSource, sourceDigest };
 
 /**
  * The old (v1) checksums a file's text could have been recorded with: sha256 (hex) of the raw text,
@@ -180,11 +170,4 @@ function formOf(path: string): string {
 
 function part(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
-}
-
-/** `crypto.hash` (Node 20.12+, one call, no Hash object) when there is one: the same digest, cheaper per revision. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
-function sha256(text: string): string {
-  return oneShot !== undefined ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }

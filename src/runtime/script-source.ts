@@ -21,8 +21,8 @@ export interface ScriptDirectorySourceOptions {
  *
  * A revision whose file only queues constant SQL (`this.addSql('…')`, see `staticRevision`) is built
  * from the file's text without loading its module: one read, no compile (no read of its own when discovery kept
- * the text, `ScriptDirectoryOptions.keepTexts`: it is handed out once, with its scan); `loadedChecksum` then gives the
- * source digest of exactly the text it was built from.
+ * its scan, `ScriptDirectoryOptions.keepTexts`: handed out once); `loadedChecksum` then gives the source digest of
+ * exactly the text it was built from.
  *
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export function scriptDirectorySource(directory: ScriptDirectory, options: Scrip
       const found = script(id);
       const built = readStaticRevision(found, directory.takeFile(found));
       if (built === null) return loadRevision(found);
-      builtFrom.set(built.revision, sourceDigest(built.text));
+      builtFrom.set(built.revision, built.sourceDigest);
       return built.revision;
     },
     loadedChecksum: (revision: Revision) => builtFrom.get(revision),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RevisionHeader } from './header-reader';
+import type { ScannedStaticFile } from './static-revision';
 
 /**
  * The headers discovery read, kept between runs so that a folder of thousands of revisions is not
@@ -18,11 +19,18 @@ import type { RevisionHeader } from './header-reader';
  *   what it uses); another version of the package, or an edited reader, starts from an empty cache.
  * - Errors are never cached: a file the reader refuses is read (and refused) every time.
  *
+ * **With scans** (`open(folder, { scans: true })`, for discovery that keeps what every revision will
+ * load, `ScriptDirectoryOptions.keepTexts`), each entry also holds what the static scanner read from the
+ * file (its statements, see `staticRevision`) and the digest of its text (the checksum's source part),
+ * or that the file is not static: an unchanged static revision is then neither read nor scanned again.
+ * Those entries are kept in a file of their own (the header-only cache stays small for `heads`), and
+ * the scanner's code is part of their key.
+ *
  * Discovery uses it for folders of 500 revision files or more (`ScriptDirectoryOptions.headerCache`).
  * It lives in the project's `node_modules/.cache/mikro-orm-alembic/` (the nearest `node_modules` above
- * the folder; none: no cache), one file per migrations folder, written atomically (a temporary file
- * renamed) and only when something changed. A cache that cannot be read or written is ignored.
- * `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0` turns it off.
+ * the folder; none: no cache), one file per migrations folder (two with scans), written atomically (a
+ * temporary file renamed) and only when something changed. A cache that cannot be read or written is
+ * ignored. `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0` turns it off.
  *
  * @internal
  */
@@ -43,6 +51,7 @@ export class HeaderCache {
     private readonly previous: Stored,
     private readonly racyMs: number,
     private readonly now: number,
+    private readonly withScans: boolean,
   ) {
     this.used = new Uint8Array(previous.names.length);
   }
@@ -54,15 +63,17 @@ export class HeaderCache {
    * @example
    * ```ts
    * const cache = HeaderCache.open('/app/migrations');
+   * const withScans = HeaderCache.open('/app/migrations', { scans: true });
    * ```
    */
-  static open(folder: string, options: { racyMs?: number } = {}): HeaderCache | null {
+  static open(folder: string, options: { racyMs?: number; scans?: boolean } = {}): HeaderCache | null {
     if (process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE === '0') return null;
     const modules = nodeModulesAbove(folder);
     if (modules === null) return null;
-    const file = join(modules, '.cache', 'mikro-orm-alembic', `headers-${sha1(folder).slice(0, 16)}.json`);
+    const scans = options.scans === true;
+    const file = join(modules, '.cache', 'mikro-orm-alembic', `${scans ? 'scans' : 'headers'}-${sha1(folder).slice(0, 16)}.json`);
     const now = Date.now(); // before any stat of this run
-    return new HeaderCache(file, folder, readStored(file, folder), options.racyMs ?? RACY_MS, now);
+    return new HeaderCache(file, folder, readStored(file, folder, scans), options.racyMs ?? RACY_MS, now, scans);
   }
 
   /**
@@ -70,23 +81,30 @@ export class HeaderCache {
    * looked up (and whatever {@link put} adds) is what {@link save} keeps.
    */
   get(fileName: string, stat: Stats): RevisionHeader | undefined {
-    const i = this.indexOf(fileName);
-    if (i < 0) return undefined;
-    const stats = this.previous.stats;
-    const at = i * 4;
-    if (stats[at] !== stat.size || stats[at + 1] !== stat.ino || stats[at + 2] !== stat.mtimeMs || stats[at + 3] !== stat.ctimeMs) return undefined;
-    if (this.used[i] === 0) {
-      this.used[i] = 1;
-      this.usedCount++;
-    }
-    return headerAt(this.previous, i);
+    const i = this.hit(fileName, stat);
+    return i < 0 ? undefined : headerAt(this.previous, i);
   }
 
-  /** Stores the header just read from `fileName`, whose `stat` was taken before it was read (unless the file is racy). */
-  put(fileName: string, stat: Stats, header: RevisionHeader): void {
+  /**
+   * With scans: the header stored for `fileName` and its scan (`null`: the file is not static) when
+   * the file's `stat` matches, else `undefined`.
+   */
+  getScanned(fileName: string, stat: Stats): { header: RevisionHeader; scan: ScannedStaticFile | null } | undefined {
+    if (!this.withScans) throw new Error('internal: a header cache opened without scans has none');
+    const i = this.hit(fileName, stat);
+    return i < 0 ? undefined : { header: headerAt(this.previous, i), scan: scanOf(this.previous.scans[i]) };
+  }
+
+  /**
+   * Stores the header just read from `fileName`, whose `stat` was taken before it was read (unless the
+   * file is racy); with scans, also its scan (`null`: not static).
+   */
+  put(fileName: string, stat: Stats, header: RevisionHeader, scan?: ScannedStaticFile | null): void {
+    if (this.withScans && scan === undefined) throw new Error('internal: a header cache with scans stores a scan with each header');
     this.changed = true;
     if (stat.ctimeMs > this.now - this.racyMs || stat.mtimeMs > this.now - this.racyMs) return;
-    this.added.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header });
+    const stored: StoredScan = !this.withScans || scan == null ? 0 : [scan.sourceDigest, scan.staticBody.className, scan.staticBody.importFrom, scan.staticBody.up, scan.staticBody.down];
+    this.added.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header, scan: stored });
   }
 
   /** Writes the cache when an entry was added or a file is gone; errors are ignored (the cache is only a cache). */
@@ -107,6 +125,7 @@ export class HeaderCache {
     const messages: string[] = [];
     const dates: (string | null)[] = [];
     const lists: Columns['lists'] = [];
+    const scans: StoredScan[] = [];
     for (const k of order) {
       const name = nameOf(k);
       const e = typeof k === 'string' ? this.added.get(k)! : entryAt(previous, k);
@@ -119,16 +138,31 @@ export class HeaderCache {
       transactional += h.transactional ? '1' : '0';
       messages.push(h.message);
       dates.push(h.createDate);
+      scans.push(e.scan);
     }
-    const columns: Columns = { names, stats, ids, down, transactional, messages, dates, lists };
+    const columns: Columns = { names, stats, ids, down, transactional, messages, dates, lists, scans: this.withScans ? scans : [] };
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ format: FORMAT, reader: readerDigest(), folder: this.folder, ...columns }));
+      writeFileSync(temporary, JSON.stringify({ format: FORMAT, reader: readerDigest(this.withScans), folder: this.folder, ...columns }));
       renameSync(temporary, this.file);
     } catch {
       // read-only node_modules, a full disk: run without a cache
     }
+  }
+
+  /** The stored index of `fileName` when its `stat` matches (the entry is then kept), or -1. */
+  private hit(fileName: string, stat: Stats): number {
+    const i = this.indexOf(fileName);
+    if (i < 0) return -1;
+    const stats = this.previous.stats;
+    const at = i * 4;
+    if (stats[at] !== stat.size || stats[at + 1] !== stat.ino || stats[at + 2] !== stat.mtimeMs || stats[at + 3] !== stat.ctimeMs) return -1;
+    if (this.used[i] === 0) {
+      this.used[i] = 1;
+      this.usedCount++;
+    }
+    return i;
   }
 
   /** The stored index of `fileName`, or -1. */
@@ -151,9 +185,9 @@ export const RACY_MS = 3000;
 
 /**
  * 2: one array per field (a row per file was a 13-element array: 20,000 of them, and their numbers,
- * cost more to parse and keep than the headers themselves).
+ * cost more to parse and keep than the headers themselves). 3: the `scans` column.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Entry {
   readonly size: number;
@@ -161,13 +195,17 @@ interface Entry {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
   readonly header: RevisionHeader;
+  readonly scan: StoredScan;
 }
+
+/** A file's scan as stored: `0` when it is not static (or the cache has no scans). */
+type StoredScan = 0 | [sourceDigest: string, className: string, importFrom: string, up: readonly string[], down: readonly string[] | null];
 
 /**
  * The stored headers, a field per array, file `i` at index `i` of each (`stats` at `4i`: size, inode,
  * mtime, ctime). Down revisions are joined by a space (an id has none); `transactional` is a string of
  * `1`/`0`; branch labels, dependencies and replaced ids, rarely set, are listed for the files that
- * have any.
+ * have any. `scans` is empty in a cache without scans.
  */
 interface Columns {
   readonly names: string[];
@@ -178,6 +216,7 @@ interface Columns {
   readonly messages: string[];
   readonly dates: (string | null)[];
   readonly lists: [index: number, branchLabels: readonly string[], dependsOn: readonly string[], replaces: readonly string[]][];
+  readonly scans: StoredScan[];
 }
 
 /** A file's branch labels, dependencies and replaced ids, frozen. */
@@ -194,7 +233,7 @@ interface Stored extends Columns {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 const NO_LISTS: Lists = Object.freeze({ branchLabels: EMPTY, dependsOn: EMPTY, replaces: EMPTY });
-const NOTHING_STORED: Stored = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [], extras: new Map() });
+const NOTHING_STORED: Stored = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [], scans: [], extras: new Map() });
 
 /** The header of file `i`: a frozen object, as the reader returns. */
 function headerAt(stored: Stored, i: number): RevisionHeader {
@@ -212,23 +251,30 @@ function headerAt(stored: Stored, i: number): RevisionHeader {
   });
 }
 
+/** A stored scan as discovery hands it out. */
+function scanOf(stored: StoredScan): ScannedStaticFile | null {
+  if (stored === 0) return null;
+  const [sourceDigest, className, importFrom, up, down] = stored;
+  return { staticBody: { className, importFrom, up, down }, sourceDigest };
+}
+
 /** File `i`'s stored entry. */
 function entryAt(stored: Stored, i: number): Entry {
   const at = 4 * i;
   const stats = stored.stats;
-  return { size: stats[at], ino: stats[at + 1], mtimeMs: stats[at + 2], ctimeMs: stats[at + 3], header: headerAt(stored, i) };
+  return { size: stats[at], ino: stats[at + 1], mtimeMs: stats[at + 2], ctimeMs: stats[at + 3], header: headerAt(stored, i), scan: stored.scans[i] ?? 0 };
 }
 
-function readStored(file: string, folder: string): Stored {
+function readStored(file: string, folder: string, scans: boolean): Stored {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
     return NOTHING_STORED;
   }
-  if (parsed.format !== FORMAT || parsed.reader !== readerDigest() || parsed.folder !== folder) return NOTHING_STORED;
+  if (parsed.format !== FORMAT || parsed.reader !== readerDigest(scans) || parsed.folder !== folder) return NOTHING_STORED;
   // not written by this code: ignore it all
-  if (!isColumns(parsed)) return NOTHING_STORED;
+  if (!isColumns(parsed, scans)) return NOTHING_STORED;
   const frozen = (list: readonly string[]) => (list.length === 0 ? EMPTY : Object.freeze(list));
   const extras = new Map<number, Lists>();
   for (const [index, branchLabels, dependsOn, replaces] of parsed.lists) {
@@ -237,10 +283,20 @@ function readStored(file: string, folder: string): Stored {
   return { ...parsed, extras };
 }
 
-function isColumns(c: Record<string, unknown>): c is Record<string, unknown> & Columns {
+function isColumns(c: Record<string, unknown>, withScans: boolean): c is Record<string, unknown> & Columns {
   const n = Array.isArray(c.names) ? c.names.length : -1;
   const strings = (x: unknown) => Array.isArray(x) && x.length === n && x.every((s) => typeof s === 'string');
   const stringList = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  const scan = (x: unknown) =>
+    x === 0 ||
+    (Array.isArray(x) &&
+      x.length === 5 &&
+      typeof x[0] === 'string' &&
+      typeof x[1] === 'string' &&
+      typeof x[2] === 'string' &&
+      stringList(x[3]) &&
+      (x[4] === null || stringList(x[4])));
+  const scans = (x: unknown) => Array.isArray(x) && x.length === (withScans ? n : 0) && x.every(scan);
   const lists = (x: unknown) =>
     Array.isArray(x) &&
     x.every((e) => Array.isArray(e) && e.length === 4 && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && e.slice(1).every(stringList));
@@ -258,20 +314,23 @@ function isColumns(c: Record<string, unknown>): c is Record<string, unknown> & C
     Array.isArray(c.dates) &&
     c.dates.length === n &&
     c.dates.every((d) => d === null || typeof d === 'string') &&
-    lists(c.lists)
+    lists(c.lists) &&
+    scans(c.scans)
   );
 }
 
-let digest: string | undefined;
+const digests: { headers?: string; scans?: string } = {};
 
-/** A digest of the header reader's code and of the modules its answers depend on. */
-function readerDigest(): string {
+/** A digest of the header reader's code and of the modules its answers depend on (with scans: and the scanner's). */
+function readerDigest(withScans: boolean): string {
+  const kind = withScans ? 'scans' : 'headers';
+  let digest = digests[kind];
   if (digest === undefined) {
     const hash = createHash('sha1');
-    for (const module of ['./header-reader', './revision-id', '../graph/reserved-names', './header-cache']) {
-      hash.update(readFileSync(require.resolve(module), 'utf8'));
-    }
-    digest = hash.digest('hex');
+    const modules = ['./header-reader', './revision-id', '../graph/reserved-names', './header-cache'];
+    if (withScans) modules.push('./static-revision', './ts-source', './source-digest');
+    for (const module of modules) hash.update(readFileSync(require.resolve(module), 'utf8'));
+    digest = digests[kind] = hash.digest('hex');
   }
   return digest;
 }

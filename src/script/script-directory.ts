@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { RevisionRecord } from '../graph/types';
 import { displayPath } from './display-path';
@@ -6,7 +6,8 @@ import { readText } from './file-text';
 import { HeaderCache } from './header-cache';
 import { ScriptDirectoryMissingError } from './errors';
 import { readRevisionHeader, revisionHeaderOf, type RevisionHeader } from './header-reader';
-import { scanStaticRevisionFile, staticFormOf, type StaticRevisionBody } from './static-revision';
+import { scanStaticRevisionFile, staticFormOf, type ScannedStaticFile } from './static-revision';
+import { sourceDigest } from './source-digest';
 import { isTsLoaderRegistered } from './revision-loader';
 
 /**
@@ -44,22 +45,20 @@ export interface ScriptDirectoryOptions {
    */
   readonly headerCache?: boolean;
   /**
-   * Read every file whole (never from the header cache) and keep what was read until
+   * Keep what each static revision file (see `staticRevision`) holds until
    * {@link ScriptDirectory.takeFile} asks for it: for a command that is about to load every revision
-   * (the offline SQL of a whole upgrade), one read per file instead of a `stat` now and a read later.
-   * A static revision file (see `staticRevision`) is scanned once, for its header and its statements.
-   * Default `false`.
+   * (the offline SQL of a whole upgrade). A file is read and scanned once, for its header and its
+   * statements; with the header cache, a file unchanged since a run that scanned it is not read at
+   * all (its scan is stored with its header, see `HeaderCache`). Default `false`.
    */
   readonly keepTexts?: boolean;
 }
 
-/** A revision file as discovery read it with `keepTexts` (see {@link ScriptDirectory.takeFile}). */
-export interface KeptFile {
-  /** The file's text. */
-  readonly text: string;
-  /** What the static scanner read from it, or `null` when it is not a static revision file. */
-  readonly staticBody: StaticRevisionBody | null;
-}
+/**
+ * A static revision file as discovery kept it with `keepTexts` (see {@link ScriptDirectory.takeFile}):
+ * what the scanner read from it, and the source digest of its text.
+ */
+export type KeptFile = ScannedStaticFile;
 
 const EXTENSIONS = ['.ts', '.js', '.cjs'];
 
@@ -159,20 +158,14 @@ export class ScriptDirectory {
       preferTs,
     );
     const shownFolder = displayPath(folder);
-    if (options.keepTexts === true) {
-      const paths = names.map((fileName) => folder + sep + fileName);
-      const texts = readFiles(paths);
-      const kept = new Map<RevisionScript, KeptFile>();
-      const scripts = texts.map((text, index) => {
-        const file = readKept(text, paths[index], shownFolder + sep + names[index]);
-        const script = scriptOf(file.header, paths[index], names[index]);
-        kept.set(script, { text, staticBody: file.staticBody });
-        return script;
-      });
-      return new ScriptDirectory(folder, Object.freeze(scripts), kept);
-    }
     // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
-    const cache = (options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder) : null;
+    const cached = options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES;
+    if (options.keepTexts === true) {
+      const kept = new Map<RevisionScript, KeptFile>();
+      const scripts = readScanned(folder, shownFolder, names, cached ? HeaderCache.open(folder, { scans: true }) : null, kept);
+      return new ScriptDirectory(folder, scripts, kept);
+    }
+    const cache = cached ? HeaderCache.open(folder) : null;
     const scripts = names.map((fileName) => {
       const path = folder + sep + fileName;
       let header: RevisionHeader | undefined;
@@ -193,14 +186,14 @@ export class ScriptDirectory {
   }
 
   /**
-   * What discovery read of one of {@link scripts}' files, once: with `keepTexts`, the first call for a
-   * script returns its text (and, for a static revision file, its scan) and forgets it; otherwise (or
-   * on a second call) `undefined`, and the caller reads the file itself.
+   * What discovery kept of one of {@link scripts}' files, once: with `keepTexts`, the first call for a
+   * static revision file returns its scan and forgets it; otherwise (a file that is not static, no
+   * `keepTexts`, a second call) `undefined`, and the caller reads the file itself.
    *
    * @example
    * ```ts
    * const dir = ScriptDirectory.read({ path: 'migrations', keepTexts: true });
-   * const text = dir.takeFile(dir.scripts[0])?.text ?? readFileSync(dir.scripts[0].path, 'utf8');
+   * const statements = dir.takeFile(dir.scripts[0])?.staticBody.up; // ['create table ...'], or undefined
    * ```
    */
   takeFile(script: RevisionScript): KeptFile | undefined {
@@ -241,6 +234,44 @@ export class ScriptDirectory {
 }
 
 /**
+ * Discovery with `keepTexts`: the scripts of `names`, and in `kept` the scan of each static one. With a
+ * cache (opened with scans), the files whose `stat` matches are not read; the others are read and
+ * scanned, and stored.
+ */
+function readScanned(folder: string, shownFolder: string, names: readonly string[], cache: HeaderCache | null, kept: Map<RevisionScript, KeptFile>): readonly RevisionScript[] {
+  const scripts: RevisionScript[] = new Array<RevisionScript>(names.length);
+  const toRead: number[] = [];
+  const stats: Stats[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (cache === null) {
+      toRead.push(i);
+      continue;
+    }
+    const path = folder + sep + names[i];
+    const stat = statSync(path); // before the read: see HeaderCache
+    const hit = cache.getScanned(names[i], stat);
+    if (hit === undefined) {
+      toRead.push(i);
+      stats.push(stat);
+      continue;
+    }
+    const script = (scripts[i] = scriptOf(hit.header, path, names[i]));
+    if (hit.scan !== null) kept.set(script, hit.scan);
+  }
+  const texts = readFiles(toRead.map((i) => folder + sep + names[i]));
+  toRead.forEach((i, k) => {
+    const path = folder + sep + names[i];
+    const text = texts[k];
+    const { header, scan } = readKept(text, path, shownFolder + sep + names[i]);
+    const script = (scripts[i] = scriptOf(header, path, names[i]));
+    if (scan !== null) kept.set(script, scan);
+    cache?.put(names[i], stats[k], header, scan);
+  });
+  cache?.save();
+  return Object.freeze(scripts);
+}
+
+/**
  * Every file whole, before any is parsed: the reads in one tight loop run faster than interleaved with
  * parsing (the kernel's path lookups stay in the CPU's caches). (Sharing the reads with a helper
  * thread was measured slower on the 2-core machine: each thread's reads took twice as long.)
@@ -254,11 +285,11 @@ function readFiles(paths: readonly string[]): string[] {
  * fields and comment too, so such a file is read by one scanner, not two (`revisionHeaderOf` then
  * checks and answers as `readRevisionHeader` does).
  */
-function readKept(text: string, path: string, shown: string): { header: RevisionHeader; staticBody: StaticRevisionBody | null } {
+function readKept(text: string, path: string, shown: string): { header: RevisionHeader; scan: ScannedStaticFile | null } {
   const form = staticFormOf(path);
   const scanned = form === null ? null : scanStaticRevisionFile(text, form);
-  if (scanned === null) return { header: readRevisionHeader(text, shown), staticBody: null };
-  return { header: revisionHeaderOf(text, shown, scanned.header), staticBody: scanned.body };
+  if (scanned === null) return { header: readRevisionHeader(text, shown), scan: null };
+  return { header: revisionHeaderOf(text, shown, scanned.header), scan: { staticBody: scanned.body, sourceDigest: sourceDigest(text) } };
 }
 
 /** A revision script: its header's fields (one shape for all, built without a spread), its path and name. */

@@ -6,6 +6,7 @@ import type { LoadableRevision } from './revision-loader';
 import { isTsLoaderRegistered } from './revision-loader';
 import { Revision } from './revision';
 import { readText } from './file-text';
+import { sourceDigest } from './source-digest';
 import { isTsIdentifier } from './ts-source';
 
 /**
@@ -83,47 +84,62 @@ export function scanStaticRevisionFile(text: string, form: 'ts' | 'cjs'): { body
  * file is not static (see the module's comment) or its module would not load the same way here.
  *
  * @param text the file's content, as just read.
- * @param scanned what {@link scanStaticRevision} answered for this text, when it was already asked.
  * @example
  * ```ts
  * const text = readFileSync(script.path, 'utf8');
  * const revision = staticRevision(script, text) ?? loadRevision(script);
  * ```
  */
-export function staticRevision(script: LoadableRevision, text: string, scanned?: StaticRevisionBody | null): Revision | null {
+export function staticRevision(script: LoadableRevision, text: string): Revision | null {
   const form = staticFormOf(script.path);
   if (form === null) return null;
-  const body = scanned === undefined ? scanStaticRevision(text, form) : scanned;
-  if (body === null) return null;
+  const body = scanStaticRevision(text, form);
+  return body === null ? null : staticRevisionOf(script, body);
+}
+
+/** What discovery kept of a static revision file (`ScriptDirectory.takeFile`): its scan and its text's source digest. */
+export interface ScannedStaticFile {
+  /** What the scanner read from the file. */
+  readonly staticBody: StaticRevisionBody;
+  /** {@link sourceDigest} of the file's text. */
+  readonly sourceDigest: string;
+}
+
+/**
+ * {@link staticRevision} reading the file itself, or given what discovery kept of it
+ * (`ScriptDirectory.takeFile`: read and scanned in this run, or from the header cache while the file
+ * is unchanged); `sourceDigest` is of the text the statements were read from (for the checksum's
+ * source part, so it is of exactly the text that runs).
+ *
+ * @example
+ * ```ts
+ * const found = readStaticRevision(script); // { revision, sourceDigest } or null
+ * ```
+ */
+export function readStaticRevision(script: LoadableRevision, kept?: ScannedStaticFile): { revision: Revision; sourceDigest: string } | null {
+  if (kept !== undefined) {
+    const revision = staticRevisionOf(script, kept.staticBody);
+    return revision === null ? null : { revision, sourceDigest: kept.sourceDigest };
+  }
+  let text: string;
+  try {
+    text = readText(script.path);
+  } catch {
+    return null; // the module load reports it
+  }
+  const revision = staticRevision(script, text);
+  return revision === null ? null : { revision, sourceDigest: sourceDigest(text) };
+}
+
+/** The revision built from a static file's scan, or `null` when its module would not load the same way here. */
+function staticRevisionOf(script: LoadableRevision, body: StaticRevisionBody): Revision | null {
+  const form = staticFormOf(script.path);
+  if (form === null) return null;
   const folder = dirname(script.path);
   if (!sameRevisionClass(folder, body.importFrom)) return null;
   if (form === 'cjs' && script.path.endsWith('.js') && isEsmScope(folder)) return null;
   if (form === 'ts' && !tsLoadable(folder)) return null;
   return new StaticRevision(script, body);
-}
-
-/**
- * {@link staticRevision} reading the file itself, or given what discovery read and scanned
- * (`ScriptDirectory.takeFile`); `text` is what was read (for the checksum's source part, so it is of
- * exactly the text that runs).
- *
- * @example
- * ```ts
- * const found = readStaticRevision(script); // { revision, text } or null
- * ```
- */
-export function readStaticRevision(
-  script: LoadableRevision,
-  readAlready?: { readonly text: string; readonly staticBody: StaticRevisionBody | null },
-): { revision: Revision; text: string } | null {
-  let text: string;
-  try {
-    text = readAlready?.text ?? readText(script.path);
-  } catch {
-    return null; // the module load reports it
-  }
-  const revision = staticRevision(script, text, readAlready?.staticBody);
-  return revision === null ? null : { revision, text };
 }
 
 /**

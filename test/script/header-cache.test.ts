@@ -1,10 +1,14 @@
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RevisionGraph } from '../../src/graph/revision-graph';
+import { renderOfflineSql } from '../../src/runtime/offline-sql';
+import { scriptDirectorySource } from '../../src/runtime/script-source';
 import { HeaderCache } from '../../src/script/header-cache';
 import { readRevisionHeader } from '../../src/script/header-reader';
 import { ScriptDirectory } from '../../src/script/script-directory';
-import { removeTempDirs, revisionSource, tempDir } from './helpers';
+import { sourceDigest } from '../../src/script/source-digest';
+import { removeTempDirs, revisionSource, SCRIPT_MODULE, tempDir } from './helpers';
 
 /** A project folder with node_modules (where the cache lives) and a migrations folder of `n` revisions. */
 function project(n: number): { root: string; folder: string } {
@@ -155,5 +159,86 @@ describe('header cache (script/header-cache)', () => {
     }
     const bare = tempDir(); // no node_modules above (tmpdir)
     expect(HeaderCache.open(bare)).to.equal(null);
+  });
+
+  describe('with scans (discovery keeping what every revision will load)', () => {
+    /** Two static revisions and one whose statement is computed (not static), in a project folder. */
+    function scannedProject(): { root: string; folder: string; names: string[] } {
+      const { root, folder } = project(0);
+      const files: Record<string, string> = {
+        'c0_first.ts': revisionSource({ id: 'c0', importFrom: SCRIPT_MODULE, body: "    this.addSql('select 1');\n    this.addSql(`select\n  2`);\n" }),
+        'c1_computed.ts': revisionSource({ id: 'c1', down: "'c0'", importFrom: SCRIPT_MODULE, body: "    const table = 'one';\n    this.addSql(`select * from ${table}`);\n" }),
+        'c2_last.ts': revisionSource({ id: 'c2', down: "'c1'", importFrom: SCRIPT_MODULE, body: "    this.addSql('select 3');\n" }),
+      };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+      return { root, folder, names: Object.keys(files) };
+    }
+    const read = (folder: string, options: { keepTexts: boolean; headerCache: boolean }) => ScriptDirectory.read({ path: folder, preferTs: true, ...options });
+
+    /** Stores what discovery without a cache kept, as a run older than the racy margin would have. */
+    function fill(folder: string): void {
+      const plain = read(folder, { keepTexts: true, headerCache: false });
+      const cache = HeaderCache.open(folder, { racyMs: 0, scans: true })!;
+      for (const script of plain.scripts) cache.put(script.fileName, statSync(script.path), script, plain.takeFile(script) ?? null);
+      cache.save();
+    }
+
+    it('hands out the stored scan of an unchanged file (not read again) and reads an edited one; offline SQL is the same', async () => {
+      const { root, folder, names } = scannedProject();
+      laterMillisecond();
+      fill(folder);
+      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.json$/, ''))).to.deep.equal(['scans']);
+
+      const plain = read(folder, { keepTexts: true, headerCache: false });
+      const cached = read(folder, { keepTexts: true, headerCache: true });
+      expect(cached.scripts).to.deep.equal(plain.scripts);
+      cached.scripts.forEach((script, i) => expect(cached.takeFile(script), script.fileName).to.deep.equal(plain.takeFile(plain.scripts[i])));
+      const first = read(folder, { keepTexts: true, headerCache: true });
+      expect(first.takeFile(first.scripts[0])).to.deep.include({ sourceDigest: sourceDigest(readFileSync(join(folder, names[0]), 'utf8')) });
+      expect(first.takeFile(first.scripts[1]), 'a file that is not static: nothing kept, its module loads').to.equal(undefined);
+
+      const plan = new RevisionGraph(plain.scripts.map((s) => ({ id: s.id, downRevisions: s.downRevisions, branchLabels: [], dependsOn: [] }))).planUpgrade([], 'head');
+      const expected = await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepTexts: false, headerCache: false })));
+      expect(expected).to.include('select * from one;').and.include('select\n  2;');
+      expect(await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepTexts: true, headerCache: true })))).to.equal(expected);
+
+      // what is stored is what an unchanged file gives, unread: a forged entry shows it
+      const path = join(folder, names[2]);
+      const forge = HeaderCache.open(folder, { racyMs: 0, scans: true })!;
+      const stored = forge.getScanned(names[2], statSync(path))!;
+      expect(stored.scan?.staticBody.up).to.deep.equal(['select 3']);
+      forge.put(names[2], statSync(path), stored.header, { staticBody: { ...stored.scan!.staticBody, up: ['select forged'] }, sourceDigest: stored.scan!.sourceDigest });
+      forge.save();
+      const forged = read(folder, { keepTexts: true, headerCache: true });
+      expect(forged.takeFile(forged.scripts[2])?.staticBody.up).to.deep.equal(['select forged']);
+      // an edit of the same size, at once: read and scanned again
+      const edited = readFileSync(path, 'utf8').replace('select 3', 'select 4');
+      writeFileSync(path, edited);
+      const after = read(folder, { keepTexts: true, headerCache: true });
+      expect(after.takeFile(after.scripts[2])).to.deep.include({ sourceDigest: sourceDigest(edited) });
+      const next = read(folder, { keepTexts: true, headerCache: true }); // the edit is racy: not stored, read again
+      expect(next.takeFile(next.scripts[2])?.staticBody.up).to.deep.equal(['select 4']);
+    });
+
+    it('is a file of its own, next to the header-only cache; one that is not written by this code is ignored', () => {
+      const { root, folder, names } = scannedProject();
+      laterMillisecond();
+      fill(folder);
+      const headers = HeaderCache.open(folder, { racyMs: 0 })!;
+      for (const name of names) headers.put(name, statSync(join(folder, name)), readRevisionHeader(readFileSync(join(folder, name), 'utf8'), name));
+      headers.save();
+      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.json$/, '')).sort()).to.deep.equal(['headers', 'scans']);
+      const path = join(folder, names[0]);
+      expect(HeaderCache.open(folder, { scans: true })!.getScanned(names[0], statSync(path))?.scan?.staticBody.up).to.deep.equal(['select 1', 'select\n  2']);
+      expect(() => headers.getScanned(names[0], statSync(path))).to.throw(/without scans/);
+
+      const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root).find((f) => f.startsWith('scans-'))!);
+      const good = readFileSync(file, 'utf8');
+      for (const bad of [good.replace(/"scans":\[\[/, '"scans":[["x",'), good.replace(/"scans":\[.*\]\}$/, '"scans":[]}'), good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"')]) {
+        expect(bad).to.not.equal(good);
+        writeFileSync(file, bad);
+        expect(HeaderCache.open(folder, { scans: true })!.getScanned(names[0], statSync(path))).to.equal(undefined);
+      }
+    });
   });
 });

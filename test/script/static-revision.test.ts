@@ -277,7 +277,7 @@ describe('static revisions (script/static-revision)', () => {
     const first = write('select 1');
     writeFileSync(join(dir, first.fileName), first.text);
     const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
-    expect(scripts.takeFile(scripts.scripts[0])?.text).to.equal(first.text);
+    expect(scripts.takeFile(scripts.scripts[0])).to.deep.equal({ staticBody: scanStaticRevision(first.text, 'ts'), sourceDigest: sourceDigest(first.text) });
     expect(scripts.takeFile(scripts.scripts[0])).to.equal(undefined);
     const again = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
     const source = scriptDirectorySource(again);
