@@ -21,7 +21,10 @@ export class OfflineChannel implements SqlChannel {
   readonly broken = false;
   private open = false;
   private pendingBegin = false;
-  private readonly lines: string[] = [];
+  /** The script's lines since the last chunk. */
+  private lines: string[] = [];
+  /** Lines joined a few thousand at a time: long runs keep a few flat strings, not a line object per statement. */
+  private readonly chunks: string[] = [];
 
   get inTransaction(): boolean {
     return this.open;
@@ -29,7 +32,7 @@ export class OfflineChannel implements SqlChannel {
 
   async query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]> {
     this.flushBegin();
-    this.lines.push(terminateStatement(inlineParams(sql, params ?? [])));
+    this.push(terminateStatement(inlineParams(sql, params ?? [])));
     return [];
   }
 
@@ -40,8 +43,7 @@ export class OfflineChannel implements SqlChannel {
   }
 
   async batch(statements: readonly string[]): Promise<Record<string, unknown>[]> {
-    if (statements.length > 0) this.flushBegin();
-    for (const sql of statements) this.lines.push(terminateStatement(sql));
+    this.write(statements);
     return [];
   }
 
@@ -52,8 +54,8 @@ export class OfflineChannel implements SqlChannel {
       this.pendingBegin = false;
       return;
     }
-    await this.batch(statements);
-    this.lines.push('COMMIT;');
+    this.write(statements);
+    this.push('COMMIT;');
   }
 
   async rollback(): Promise<void> {
@@ -64,25 +66,41 @@ export class OfflineChannel implements SqlChannel {
   private flushBegin(): void {
     if (!this.pendingBegin) return;
     this.pendingBegin = false;
-    this.lines.push('BEGIN;');
+    this.push('BEGIN;');
+  }
+
+  private write(statements: readonly string[]): void {
+    if (statements.length > 0) this.flushBegin();
+    for (const sql of statements) this.push(terminateStatement(sql));
+  }
+
+  private push(line: string): void {
+    if (this.lines.push(line) === CHUNK_LINES) {
+      this.chunks.push(this.lines.join('\n'));
+      this.lines = [];
+    }
   }
 
   /** Adds an SQL comment line (`-- text`; each line of `text` commented). */
   comment(text: string): void {
-    for (const line of text.split('\n')) this.lines.push(line.length > 0 ? `-- ${line}` : '--');
+    if (!text.includes('\n')) this.push(text.length > 0 ? `-- ${text}` : '--');
+    else for (const line of text.split('\n')) this.push(line.length > 0 ? `-- ${line}` : '--');
   }
 
   /** Adds an empty line. */
   blank(): void {
-    this.lines.push('');
+    this.push('');
   }
 
   /** The script so far, ending with a newline (one flat string: a script of megabytes is not copied again to be written). */
   text(): string {
-    if (this.lines.length === 0) return '';
-    this.lines.push('');
-    const text = this.lines.join('\n');
-    this.lines.pop();
-    return text;
+    if (this.chunks.length === 0 && this.lines.length === 0) return '';
+    const parts = [...this.chunks];
+    if (this.lines.length > 0) parts.push(this.lines.join('\n'));
+    parts.push(''); // the final newline, in the same flat string
+    return parts.join('\n');
   }
 }
+
+/** Lines per joined chunk of {@link OfflineChannel}'s script. */
+const CHUNK_LINES = 4096;

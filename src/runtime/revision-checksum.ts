@@ -31,9 +31,22 @@ import type { AppliedRevision } from './version-table';
  * ```
  */
 export async function revisionChecksum(source: RevisionSource, id: string, instance?: Revision): Promise<string> {
-  const behaviour = instance === undefined ? await behaviourOf(source, id) : await behaviourDigest(instance);
-  const text = instance === undefined ? undefined : source.loadedChecksum?.(instance);
-  return formatChecksum(text ?? source.checksum(id), behaviour);
+  if (instance === undefined) return formatChecksum(source.checksum(id), await behaviourOf(source, id));
+  return knownRevisionChecksum(source, id, instance) ?? formatChecksum(source.loadedChecksum?.(instance) ?? source.checksum(id), await renderedBehaviourDigest(instance));
+}
+
+/**
+ * {@link revisionChecksum} of a revision whose statements are known without running it (built from a
+ * static file, see `staticRevision`), at once; `undefined` for any other revision.
+ *
+ * @example
+ * ```ts
+ * const checksum = knownRevisionChecksum(source, id, instance) ?? (await revisionChecksum(source, id, instance));
+ * ```
+ */
+export function knownRevisionChecksum(source: RevisionSource, id: string, instance: Revision): string | undefined {
+  const behaviour = staticBehaviourDigest(instance);
+  return behaviour === undefined ? undefined : formatChecksum(source.loadedChecksum?.(instance) ?? source.checksum(id), behaviour);
 }
 
 export { normaliseSource, sourceDigest };
@@ -54,12 +67,20 @@ export function legacyDigests(text: string): string[] {
  * A static revision's statements are known without running it: the same lines, read directly.
  */
 export async function behaviourDigest(instance: Revision): Promise<string | null> {
+  return staticBehaviourDigest(instance) ?? renderedBehaviourDigest(instance);
+}
+
+/** {@link behaviourDigest} of a static revision, from its statements; `undefined` for any other. */
+function staticBehaviourDigest(instance: Revision): string | undefined {
   const known = staticStatements(instance);
-  if (known === null) return renderedBehaviourDigest(instance);
-  const lines = [`transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}`, '-- up', ...known.up, '-- down'];
-  if (known.down === null) lines.push('-- irreversible');
-  else lines.push(...known.down);
-  return sha256(lines.join('\n\0'));
+  if (known === null) return undefined;
+  // the lines renderedBehaviourDigest joins, joined as they come
+  let text = `transactional ${String(revisionFieldOf(instance, 'transactional') ?? true)}\n\0-- up`;
+  for (const sql of known.up) text += `\n\0${sql}`;
+  text += '\n\0-- down';
+  if (known.down === null) text += '\n\0-- irreversible';
+  else for (const sql of known.down) text += `\n\0${sql}`;
+  return sha256(text);
 }
 
 /**
@@ -168,6 +189,24 @@ function formOf(path: string): string {
   return ext === '.ts' || ext === '.mts' || ext === '.cts' ? 'ts' : 'js';
 }
 
+/**
+ * The first 22 base64url characters of the bytes `hex` spells (132 bits: 33 hex digits, 3 per 2
+ * characters), read straight from the digits.
+ */
 function part(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
+  if (!SHA256_HEX.test(hex)) return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22); // not a digest: as Buffer reads it
+  let out = '';
+  for (let i = 0; i < 33; i += 3) {
+    const bits = (hexValue(hex.charCodeAt(i)) << 8) | (hexValue(hex.charCodeAt(i + 1)) << 4) | hexValue(hex.charCodeAt(i + 2));
+    out += BASE64URL[bits >> 6] + BASE64URL[bits & 63];
+  }
+  return out;
+}
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The value of a lower- or upper-case hex digit's character code. */
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87;
 }

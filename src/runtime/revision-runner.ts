@@ -7,7 +7,7 @@ import { revisionFieldOf, type Revision } from '../script/revision';
 import { runRevision } from '../script/run-revision';
 import { AutocommitInTransactionError, OfflineResultError, RevisionFailedError, RevisionNotInSourceError, type RelationLockHolder } from './errors';
 import { findRelationLockHolders } from './relation-locks';
-import { revisionChecksum } from './revision-checksum';
+import { knownRevisionChecksum, revisionChecksum } from './revision-checksum';
 import type { RevisionSource, RevisionSourceEntry } from './revision-source';
 import { StatementBatchError, type SqlChannel } from './sql-channel';
 import { isSingleCommand, quoteLiteral } from './sql-text';
@@ -129,7 +129,8 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
     next = null;
     let ms = 0;
     let revisionLoad = loaded.revision;
-    await options.onRevisionStart?.(entry.id, index, plan.length);
+    const starting = options.onRevisionStart?.(entry.id, index, plan.length);
+    if (isThenable(starting)) await starting;
     for (let attempt = 1; ; attempt++) {
       const state = freshState(null);
       try {
@@ -155,7 +156,9 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
               })
             : table.deleteSql(entry.id);
         // the deferred statements, the version row and (own transaction) COMMIT: one message
-        const statements = [...state.pending.splice(0), versionSql];
+        const statements = state.pending;
+        state.pending = [];
+        statements.push(versionSql);
         const sent = send(channel, statements, own ? 'commit' : 'batch', statements.length - 1, entry.id, direction, state);
         if (index + 1 < plan.length && next === null) next = prefetch(source, plan[index + 1], direction);
         await sent;
@@ -180,7 +183,8 @@ export async function runRevisions(channel: SqlChannel, options: RunRevisionsOpt
       }
     }
     done.push(Object.freeze({ id: entry.id, ms }));
-    await options.onRevisionDone?.(entry.id, ms);
+    const doneHook = options.onRevisionDone?.(entry.id, ms);
+    if (isThenable(doneHook)) await doneHook;
   }
   if (all && plan.length > 0) {
     const last = plan[plan.length - 1];
@@ -210,7 +214,10 @@ function prefetch(source: RevisionSource, entry: RevisionSourceEntry, direction:
   const revision = source.load(entry.id);
   revision.catch(() => undefined); // reported when its turn comes, not as an unhandled rejection
   // the behaviour part is rendered on this same instance (rendering starts a fresh session on it)
-  const checksum = direction === 'up' ? revision.then((instance) => revisionChecksum(source, entry.id, instance)) : Promise.resolve('');
+  const checksum =
+    direction === 'up'
+      ? revision.then((instance) => knownRevisionChecksum(source, entry.id, instance) ?? revisionChecksum(source, entry.id, instance))
+      : Promise.resolve('');
   checksum.catch(() => undefined);
   return { revision, checksum: () => checksum };
 }
@@ -247,6 +254,11 @@ async function send(
     if (error.index < own) throw new RevisionStatementError(id, direction, failing, undefined, error.cause);
     throw error.cause;
   }
+}
+
+/** Whether a hook returned something to wait for (awaiting anything else would only cost a turn). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function freshState(statement: string | null): RevisionState {

@@ -170,6 +170,8 @@ export function terminateStatement(sql: string): string {
  * ```
  */
 export function isSingleCommand(sql: string): boolean {
+  // no semicolon and no comment (most statements): one command when anything is not white space
+  if (!sql.includes(';') && !sql.includes('--') && !sql.includes('/*')) return /\S/.test(sql);
   const body = sql.replace(/[\s;]+$/, '');
   if (body.includes(';')) return false;
   return /\S/.test(body.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ''));

@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import * as ts from 'typescript';
 import { RevisionGraph } from '../../src/graph';
 import { MigrationRuntime, RevisionEditedError, scriptDirectorySource } from '../../src/runtime';
+import { formatChecksum, isV2Checksum } from '../../src/runtime/revision-checksum';
 import { ScriptDirectory } from '../../src/script';
 import { addRevision, initOrm, tempDir } from '../mikro/support/orm';
 import { sql, tables, useFreshDatabases } from './support/helpers';
@@ -169,5 +170,20 @@ describe('runtime: checksums across .ts/.js, line endings and BOM', function () 
     const warnings: string[] = [];
     await runtimeOn(url, dist, { strict: true, log: { warn: (m) => warnings.push(m) } }).current();
     expect(warnings).to.deep.equal([]);
+  });
+});
+
+describe('runtime: the checksum format', () => {
+  it('each part is the first 22 base64url characters of the digest, for any digest (and as Buffer reads anything else)', () => {
+    const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
+    for (let i = 0; i < 500; i++) {
+      const a = createHash('sha256').update(`a${i}`).digest('hex');
+      const b = createHash('sha256').update(`b${i}`).digest('hex');
+      const upper = i % 2 === 0 ? a.toUpperCase() : a;
+      expect(formatChecksum(upper, b)).to.equal(`v2:${b64(a)}:${b64(b)}`);
+      expect(isV2Checksum(formatChecksum(a, i % 3 === 0 ? null : b))).to.equal(true);
+    }
+    expect(formatChecksum('f'.repeat(64), '0'.repeat(64))).to.equal(`v2:${'_'.repeat(22)}:${'A'.repeat(22)}`);
+    expect(formatChecksum('x', 'abc')).to.equal(`v2:${b64('x')}:${b64('abc')}`);
   });
 });

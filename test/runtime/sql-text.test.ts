@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { inlineParams, quoteIdent, quoteLiteral, terminateStatement, VersionTable } from '../../src/runtime';
+import { OfflineChannel } from '../../src/runtime/offline-channel';
 import { isSingleCommand } from '../../src/runtime/sql-text';
 import { connect, useFreshDatabases } from './support/helpers';
 
@@ -14,6 +15,30 @@ describe('runtime: SQL text', function () {
     expect(isSingleCommand('-- only a comment')).to.equal(false);
     expect(isSingleCommand('/* only */ ;')).to.equal(false);
     expect(isSingleCommand('   ')).to.equal(false);
+    expect(isSingleCommand('')).to.equal(false);
+    expect(isSingleCommand('\n\tselect 1\n')).to.equal(true);
+    expect(isSingleCommand('select 1 /* note */')).to.equal(true);
+    expect(isSingleCommand('select 1 - 2')).to.equal(true);
+    expect(isSingleCommand('select 4 / 2')).to.equal(true);
+  });
+
+  it('an offline script of many thousand lines is every line once, in order, with one final newline', async () => {
+    const channel = new OfflineChannel();
+    const expected: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      await channel.begin();
+      await channel.commit([`select ${i}`]);
+      expected.push('BEGIN;', `select ${i};`, 'COMMIT;');
+      if (i % 997 === 0) {
+        channel.comment(`step ${i}\nsecond line`);
+        channel.blank();
+        expected.push(`-- step ${i}`, '-- second line', '');
+      }
+    }
+    const text = channel.text();
+    expect(text).to.equal(`${expected.join('\n')}\n`);
+    expect(channel.text(), 'asking again changes nothing').to.equal(text);
+    expect(new OfflineChannel().text()).to.equal('');
   });
 
   it('quotes identifiers always, doubling quotes', () => {
