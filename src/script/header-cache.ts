@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { RevisionHeader } from './header-reader';
 import type { ScannedStaticFile } from './static-revision';
 
@@ -71,7 +72,7 @@ export class HeaderCache {
     const modules = nodeModulesAbove(folder);
     if (modules === null) return null;
     const scans = options.scans === true;
-    const file = join(modules, '.cache', 'mikro-orm-alembic', `${scans ? 'scans' : 'headers'}-${sha1(folder).slice(0, 16)}.json`);
+    const file = join(modules, '.cache', 'mikro-orm-alembic', `${scans ? 'scans' : 'headers'}-${sha1(folder).slice(0, 16)}.v8`);
     const now = Date.now(); // before any stat of this run
     return new HeaderCache(file, folder, readStored(file, folder, scans), options.racyMs ?? RACY_MS, now, scans);
   }
@@ -118,7 +119,7 @@ export class HeaderCache {
     const nameOf = (k: number | string) => (typeof k === 'number' ? previous.names[k] : k);
     order.sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : 1));
     const names: string[] = [];
-    const stats: number[] = [];
+    const stats = new Float64Array(4 * order.length);
     const ids: string[] = [];
     const down: string[] = [];
     let transactional = '';
@@ -131,8 +132,12 @@ export class HeaderCache {
       const e = typeof k === 'string' ? this.added.get(k)! : entryAt(previous, k);
       const h = e.header;
       if (h.branchLabels.length > 0 || h.dependsOn.length > 0 || h.replaces.length > 0) lists.push([names.length, h.branchLabels, h.dependsOn, h.replaces]);
+      const at = 4 * names.length;
       names.push(name);
-      stats.push(e.size, e.ino, e.mtimeMs, e.ctimeMs);
+      stats[at] = e.size;
+      stats[at + 1] = e.ino;
+      stats[at + 2] = e.mtimeMs;
+      stats[at + 3] = e.ctimeMs;
       ids.push(h.id);
       down.push(h.downRevisions.join(' '));
       transactional += h.transactional ? '1' : '0';
@@ -144,7 +149,7 @@ export class HeaderCache {
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ format: FORMAT, reader: readerDigest(this.withScans), folder: this.folder, ...columns }));
+      writeFileSync(temporary, serialize({ format: FORMAT, reader: readerDigest(this.withScans), v8: process.versions.v8, folder: this.folder, ...columns }));
       renameSync(temporary, this.file);
     } catch {
       // read-only node_modules, a full disk: run without a cache
@@ -185,7 +190,9 @@ export const RACY_MS = 3000;
 
 /**
  * 2: one array per field (a row per file was a 13-element array: 20,000 of them, and their numbers,
- * cost more to parse and keep than the headers themselves). 3: the `scans` column.
+ * cost more to parse and keep than the headers themselves). 3: the `scans` column; written with V8's
+ * serializer (strings are copied, not parsed as JSON; the numbers are one `Float64Array`), so it is
+ * read only by the V8 version that wrote it.
  */
 const FORMAT = 3;
 
@@ -209,7 +216,7 @@ type StoredScan = 0 | [sourceDigest: string, className: string, importFrom: stri
  */
 interface Columns {
   readonly names: string[];
-  readonly stats: number[];
+  readonly stats: Float64Array;
   readonly ids: string[];
   readonly down: string[];
   readonly transactional: string;
@@ -233,7 +240,7 @@ interface Stored extends Columns {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 const NO_LISTS: Lists = Object.freeze({ branchLabels: EMPTY, dependsOn: EMPTY, replaces: EMPTY });
-const NOTHING_STORED: Stored = Object.freeze({ names: [], stats: [], ids: [], down: [], transactional: '', messages: [], dates: [], lists: [], scans: [], extras: new Map() });
+const NOTHING_STORED: Stored = Object.freeze({ names: [], stats: new Float64Array(0), ids: [], down: [], transactional: '', messages: [], dates: [], lists: [], scans: [], extras: new Map() });
 
 /** The header of file `i`: a frozen object, as the reader returns. */
 function headerAt(stored: Stored, i: number): RevisionHeader {
@@ -268,11 +275,12 @@ function entryAt(stored: Stored, i: number): Entry {
 function readStored(file: string, folder: string, scans: boolean): Stored {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    parsed = deserialize(readFileSync(file)) as Record<string, unknown>;
+    if (typeof parsed !== 'object' || parsed === null) return NOTHING_STORED;
   } catch {
     return NOTHING_STORED;
   }
-  if (parsed.format !== FORMAT || parsed.reader !== readerDigest(scans) || parsed.folder !== folder) return NOTHING_STORED;
+  if (parsed.format !== FORMAT || parsed.reader !== readerDigest(scans) || parsed.v8 !== process.versions.v8 || parsed.folder !== folder) return NOTHING_STORED;
   // not written by this code: ignore it all
   if (!isColumns(parsed, scans)) return NOTHING_STORED;
   const frozen = (list: readonly string[]) => (list.length === 0 ? EMPTY : Object.freeze(list));
@@ -302,9 +310,8 @@ function isColumns(c: Record<string, unknown>, withScans: boolean): c is Record<
     x.every((e) => Array.isArray(e) && e.length === 4 && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && e.slice(1).every(stringList));
   return (
     strings(c.names) &&
-    Array.isArray(c.stats) &&
+    c.stats instanceof Float64Array &&
     c.stats.length === 4 * n &&
-    c.stats.every((x) => typeof x === 'number') &&
     strings(c.ids) &&
     strings(c.down) &&
     typeof c.transactional === 'string' &&

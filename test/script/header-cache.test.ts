@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { RevisionGraph } from '../../src/graph/revision-graph';
 import { renderOfflineSql } from '../../src/runtime/offline-sql';
 import { scriptDirectorySource } from '../../src/runtime/script-source';
@@ -34,6 +35,11 @@ function cacheFiles(root: string): string[] {
   }
 }
 
+/** A cache file's content, as written. */
+function stored(file: string): Record<string, unknown> & { names: string[] } {
+  return deserialize(readFileSync(file)) as Record<string, unknown> & { names: string[] };
+}
+
 /** Waits past the current millisecond: a file changed before is then not racy, even at `racyMs: 0` (its ctime has sub-millisecond digits). */
 function laterMillisecond(): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
@@ -50,7 +56,7 @@ describe('header cache (script/header-cache)', () => {
     const first = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true });
     expect(first.scripts).to.deep.equal(plain.scripts);
     expect(cacheFiles(root)).to.have.length(1);
-    const written = JSON.parse(readFileSync(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]), 'utf8')) as { names: unknown[] };
+    const written = stored(join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]));
     expect(written.names, 'files written just now are racy: not kept').to.have.length(0);
     // an edit of the same size, at once: read again (nothing stale)
     const path = join(folder, 'a00000000002_step.ts');
@@ -119,7 +125,7 @@ describe('header cache (script/header-cache)', () => {
     for (const name of [...names].reverse()) first.put(name, statSync(join(folder, name)), headerOf(name));
     first.save();
     const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]);
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { names: string[] }).names).to.deep.equal(names);
+    expect(stored(file).names).to.deep.equal(names);
 
     writeFileSync(join(folder, names[1]), readFileSync(join(folder, names[1]), 'utf8').replace('step 1', 'step one'));
     laterMillisecond();
@@ -129,7 +135,7 @@ describe('header cache (script/header-cache)', () => {
       if (second.get(name, stat) === undefined) second.put(name, stat, headerOf(name));
     }
     second.save();
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { names: string[] }).names).to.deep.equal([names[0], names[1], names[3]]);
+    expect(stored(file).names).to.deep.equal([names[0], names[1], names[3]]);
     const third = HeaderCache.open(folder, { racyMs: 0 })!;
     expect(third.get(names[1], statSync(join(folder, names[1])))?.message).to.equal('step one\nsecond line');
     expect(third.get(names[3], statSync(join(folder, names[3])))).to.deep.equal(headerOf(names[3]));
@@ -144,8 +150,17 @@ describe('header cache (script/header-cache)', () => {
     cache.put(name, statSync(path), readRevisionHeader(readFileSync(path, 'utf8'), name));
     cache.save();
     const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root)[0]);
-    const good = readFileSync(file, 'utf8');
-    for (const bad of [good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"'), good.replace(/"folder":"[^"]*"/, '"folder":"/elsewhere"'), '{not json', good.replace('"transactional":"1"', '"transactional":"y"'), good.replace(/"stats":\[\d+/, '"stats":["1"')]) {
+    const good = stored(file);
+    const bads = [
+      { ...good, reader: 'other' },
+      { ...good, folder: '/elsewhere' },
+      { ...good, v8: '1.0' },
+      { ...good, format: 2 },
+      { ...good, transactional: 'y' },
+      { ...good, stats: [...(good.stats as Float64Array)] },
+      { ...good, ids: [1] },
+    ];
+    for (const bad of [...bads.map((b) => serialize(b)), Buffer.from('{not serialized'), Buffer.alloc(0)]) {
       writeFileSync(file, bad);
       expect(HeaderCache.open(folder, { racyMs: 0 })!.get(name, statSync(path))).to.equal(undefined);
     }
@@ -187,7 +202,7 @@ describe('header cache (script/header-cache)', () => {
       const { root, folder, names } = scannedProject();
       laterMillisecond();
       fill(folder);
-      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.json$/, ''))).to.deep.equal(['scans']);
+      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.v8$/, ''))).to.deep.equal(['scans']);
 
       const plain = read(folder, { keepTexts: true, headerCache: false });
       const cached = read(folder, { keepTexts: true, headerCache: true });
@@ -227,16 +242,16 @@ describe('header cache (script/header-cache)', () => {
       const headers = HeaderCache.open(folder, { racyMs: 0 })!;
       for (const name of names) headers.put(name, statSync(join(folder, name)), readRevisionHeader(readFileSync(join(folder, name), 'utf8'), name));
       headers.save();
-      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.json$/, '')).sort()).to.deep.equal(['headers', 'scans']);
+      expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.v8$/, '')).sort()).to.deep.equal(['headers', 'scans']);
       const path = join(folder, names[0]);
       expect(HeaderCache.open(folder, { scans: true })!.getScanned(names[0], statSync(path))?.scan?.staticBody.up).to.deep.equal(['select 1', 'select\n  2']);
       expect(() => headers.getScanned(names[0], statSync(path))).to.throw(/without scans/);
 
       const file = join(root, 'node_modules/.cache/mikro-orm-alembic', cacheFiles(root).find((f) => f.startsWith('scans-'))!);
-      const good = readFileSync(file, 'utf8');
-      for (const bad of [good.replace(/"scans":\[\[/, '"scans":[["x",'), good.replace(/"scans":\[.*\]\}$/, '"scans":[]}'), good.replace(/"reader":"[0-9a-f]+"/, '"reader":"other"')]) {
-        expect(bad).to.not.equal(good);
-        writeFileSync(file, bad);
+      const good = stored(file);
+      const scans = good.scans as unknown[][];
+      for (const bad of [{ ...good, scans: [['x', ...scans[0]], ...scans.slice(1)] }, { ...good, scans: [] }, { ...good, scans: [[...scans[0].slice(0, 4), 'x'], ...scans.slice(1)] }, { ...good, reader: 'other' }]) {
+        writeFileSync(file, serialize(bad));
         expect(HeaderCache.open(folder, { scans: true })!.getScanned(names[0], statSync(path))).to.equal(undefined);
       }
     });
