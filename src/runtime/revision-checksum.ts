@@ -191,22 +191,31 @@ function formOf(path: string): string {
 
 /**
  * The first 22 base64url characters of the bytes `hex` spells (132 bits: 33 hex digits, 3 per 2
- * characters), read straight from the digits.
+ * characters), read straight from the digits; anything else as `Buffer` reads it.
  */
 function part(hex: string): string {
-  if (!SHA256_HEX.test(hex)) return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22); // not a digest: as Buffer reads it
-  let out = '';
-  for (let i = 0; i < 33; i += 3) {
-    const bits = (hexValue(hex.charCodeAt(i)) << 8) | (hexValue(hex.charCodeAt(i + 1)) << 4) | hexValue(hex.charCodeAt(i + 2));
-    out += BASE64URL[bits >> 6] + BASE64URL[bits & 63];
+  // Buffer reads hex up to the first pair that is not hex: the first 17 bytes decide these 22 characters
+  if (hex.length >= 34 && hexValue(hex, 33) >= 0) {
+    for (let i = 0, k = 0; i < 33; i += 3, k += 2) {
+      const bits = (hexValue(hex, i) << 8) | (hexValue(hex, i + 1) << 4) | hexValue(hex, i + 2);
+      if (bits < 0) break; // not a hex digit
+      PART_CODES[k] = BASE64URL_CODES[bits >> 6];
+      PART_CODES[k + 1] = BASE64URL_CODES[bits & 63];
+      if (k === 20) return String.fromCharCode(...PART_CODES);
+    }
   }
-  return out;
+  return Buffer.from(hex, 'hex').toString('base64url').slice(0, 22);
 }
 
-const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL_CODES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].map((c) => c.charCodeAt(0));
+const PART_CODES: number[] = new Array<number>(22).fill(0);
+/** A hex digit's value by character code (-4096 for any other character: it makes the 12 bits negative). */
+const HEX_VALUES = Int16Array.from({ length: 128 }, (_, code) => {
+  const digit = '0123456789abcdef'.indexOf(String.fromCharCode(code).toLowerCase());
+  return digit < 0 ? -4096 : digit;
+});
 
-/** The value of a lower- or upper-case hex digit's character code. */
-function hexValue(code: number): number {
-  return code <= 57 ? code - 48 : (code | 32) - 87;
+function hexValue(hex: string, i: number): number {
+  const code = hex.charCodeAt(i);
+  return code < 128 ? HEX_VALUES[code] : -4096;
 }

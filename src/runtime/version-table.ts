@@ -181,7 +181,7 @@ export class VersionTable {
 
   /** INSERT of one row, with literals (no parameters: it can share a round trip with `COMMIT`). */
   insertSql(row: VersionRowInput): string {
-    return this.insertManySql([row]);
+    return `insert into ${this.qualifiedName} (revision, duration_ms, checksum, file_name) values ${rowValues(row)}`;
   }
 
   /**
@@ -190,12 +190,7 @@ export class VersionTable {
    * (the revision's statements may travel in the same message).
    */
   insertManySql(rows: readonly VersionRowInput[]): string {
-    const values = rows.map(
-      (r) =>
-        `(${quoteLiteral(r.id)}, ${r.durationMs === null ? 'NULL' : `${Math.round(r.durationMs)} + ${SERVER_ELAPSED_MS}`}, ` +
-        `${quoteLiteral(r.checksum)}, ${quoteLiteral(r.fileName)})`,
-    );
-    return `insert into ${this.qualifiedName} (revision, duration_ms, checksum, file_name) values ${values.join(', ')}`;
+    return `insert into ${this.qualifiedName} (revision, duration_ms, checksum, file_name) values ${rows.map(rowValues).join(', ')}`;
   }
 
   /** UPDATE of one row's checksum and file name (`accept-edits`), with literals. */
@@ -220,4 +215,12 @@ export class VersionTable {
   deleteAllSql(): string {
     return `delete from ${this.qualifiedName}`;
   }
+}
+
+/** One row's `(…)` of an INSERT into the version table. */
+function rowValues(r: VersionRowInput): string {
+  return (
+    `(${quoteLiteral(r.id)}, ${r.durationMs === null ? 'NULL' : `${Math.round(r.durationMs)} + ${SERVER_ELAPSED_MS}`}, ` +
+    `${quoteLiteral(r.checksum)}, ${quoteLiteral(r.fileName)})`
+  );
 }

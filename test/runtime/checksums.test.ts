@@ -185,5 +185,9 @@ describe('runtime: the checksum format', () => {
     }
     expect(formatChecksum('f'.repeat(64), '0'.repeat(64))).to.equal(`v2:${'_'.repeat(22)}:${'A'.repeat(22)}`);
     expect(formatChecksum('x', 'abc')).to.equal(`v2:${b64('x')}:${b64('abc')}`);
+    const digest = createHash('sha256').update('c').digest('hex');
+    for (const odd of [`${digest.slice(0, 33)}@${digest.slice(34)}`, `${digest.slice(0, 33)}\``, `${digest.slice(0, 34)}zz`, `${digest.slice(0, 10)}g${digest.slice(11)}`, `${digest.slice(0, 5)}é${digest.slice(6)}`]) {
+      expect(formatChecksum(odd, digest), odd).to.equal(`v2:${b64(odd)}:${b64(digest)}`);
+    }
   });
 });
