@@ -72,7 +72,7 @@ export type FolderSource = '--path' | 'package.json' | 'config' | 'default';
  */
 export class CliProject {
   private directory: ScriptDirectory | undefined;
-  private keepTexts = false;
+  private keepScans = false;
   private catalog: SquashCatalog | undefined;
   private revisionSource: RevisionSource | undefined;
 
@@ -204,7 +204,7 @@ export class CliProject {
 
   /** The revision files (read once, from the file text: nothing is imported). */
   get scripts(): ScriptDirectory {
-    this.directory ??= ScriptDirectory.read({ path: this.folder, pathTs: this.folder, preferTs: this.preferTs, baseDir: this.cwd, keepTexts: this.keepTexts });
+    this.directory ??= ScriptDirectory.read({ path: this.folder, pathTs: this.folder, preferTs: this.preferTs, baseDir: this.cwd, keepScans: this.keepScans });
     return this.directory;
   }
 
@@ -215,7 +215,7 @@ export class CliProject {
    * later it changes nothing.
    */
   willLoadEveryRevision(): void {
-    this.keepTexts = true;
+    this.keepScans = true;
   }
 
   /**

@@ -21,7 +21,7 @@ export interface ScriptDirectorySourceOptions {
  *
  * A revision whose file only queues constant SQL (`this.addSql('…')`, see `staticRevision`) is built
  * from the file's text without loading its module: one read, no compile (no read of its own when discovery kept
- * its scan, `ScriptDirectoryOptions.keepTexts`: handed out once); `loadedChecksum` then gives the source digest of
+ * its scan, `ScriptDirectoryOptions.keepScans`: handed out once); `loadedChecksum` then gives the source digest of
  * exactly the text it was built from.
  *
  * @example

@@ -21,7 +21,7 @@ import type { ScannedStaticFile } from './static-revision';
  * - Errors are never cached: a file the reader refuses is read (and refused) every time.
  *
  * **With scans** (`open(folder, { scans: true })`, for discovery that keeps what every revision will
- * load, `ScriptDirectoryOptions.keepTexts`), each entry also holds what the static scanner read from the
+ * load, `ScriptDirectoryOptions.keepScans`), each entry also holds what the static scanner read from the
  * file (its statements, see `staticRevision`) and the digest of its text (the checksum's source part),
  * or that the file is not static: an unchanged static revision is then neither read nor scanned again.
  * Those entries are kept in a file of their own (the header-only cache stays small for `heads`), and

@@ -51,11 +51,11 @@ export interface ScriptDirectoryOptions {
    * statements; with the header cache, a file unchanged since a run that scanned it is not read at
    * all (its scan is stored with its header, see `HeaderCache`). Default `false`.
    */
-  readonly keepTexts?: boolean;
+  readonly keepScans?: boolean;
 }
 
 /**
- * A static revision file as discovery kept it with `keepTexts` (see {@link ScriptDirectory.takeFile}):
+ * A static revision file as discovery kept it with `keepScans` (see {@link ScriptDirectory.takeFile}):
  * what the scanner read from it, and the source digest of its text.
  */
 export type KeptFile = ScannedStaticFile;
@@ -135,7 +135,7 @@ export class ScriptDirectory {
     readonly folder: string,
     /** The revisions, in file-name order (duplicates included). */
     readonly scripts: readonly RevisionScript[],
-    /** With `keepTexts`: what was read of each script's file, until it is taken. */
+    /** With `keepScans`: the scan of each static revision file, until it is taken. */
     private readonly kept: Map<RevisionScript, KeptFile> | null = null,
   ) {}
 
@@ -160,7 +160,7 @@ export class ScriptDirectory {
     const shownFolder = displayPath(folder);
     // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
     const cached = options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES;
-    if (options.keepTexts === true) {
+    if (options.keepScans === true) {
       const kept = new Map<RevisionScript, KeptFile>();
       const scripts = readScanned(folder, shownFolder, names, cached ? HeaderCache.open(folder, { scans: true }) : null, kept);
       return new ScriptDirectory(folder, scripts, kept);
@@ -186,13 +186,13 @@ export class ScriptDirectory {
   }
 
   /**
-   * What discovery kept of one of {@link scripts}' files, once: with `keepTexts`, the first call for a
+   * What discovery kept of one of {@link scripts}' files, once: with `keepScans`, the first call for a
    * static revision file returns its scan and forgets it; otherwise (a file that is not static, no
-   * `keepTexts`, a second call) `undefined`, and the caller reads the file itself.
+   * `keepScans`, a second call) `undefined`, and the caller reads the file itself.
    *
    * @example
    * ```ts
-   * const dir = ScriptDirectory.read({ path: 'migrations', keepTexts: true });
+   * const dir = ScriptDirectory.read({ path: 'migrations', keepScans: true });
    * const statements = dir.takeFile(dir.scripts[0])?.staticBody.up; // ['create table ...'], or undefined
    * ```
    */
@@ -234,7 +234,7 @@ export class ScriptDirectory {
 }
 
 /**
- * Discovery with `keepTexts`: the scripts of `names`, and in `kept` the scan of each static one. With a
+ * Discovery with `keepScans`: the scripts of `names`, and in `kept` the scan of each static one. With a
  * cache (opened with scans), the files whose `stat` matches are not read; the others are read and
  * scanned, and stored.
  */

@@ -188,11 +188,11 @@ describe('header cache (script/header-cache)', () => {
       for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
       return { root, folder, names: Object.keys(files) };
     }
-    const read = (folder: string, options: { keepTexts: boolean; headerCache: boolean }) => ScriptDirectory.read({ path: folder, preferTs: true, ...options });
+    const read = (folder: string, options: { keepScans: boolean; headerCache: boolean }) => ScriptDirectory.read({ path: folder, preferTs: true, ...options });
 
     /** Stores what discovery without a cache kept, as a run older than the racy margin would have. */
     function fill(folder: string): void {
-      const plain = read(folder, { keepTexts: true, headerCache: false });
+      const plain = read(folder, { keepScans: true, headerCache: false });
       const cache = HeaderCache.open(folder, { racyMs: 0, scans: true })!;
       for (const script of plain.scripts) cache.put(script.fileName, statSync(script.path), script, plain.takeFile(script) ?? null);
       cache.save();
@@ -204,18 +204,18 @@ describe('header cache (script/header-cache)', () => {
       fill(folder);
       expect(cacheFiles(root).map((f) => f.replace(/-[0-9a-f]+\.v8$/, ''))).to.deep.equal(['scans']);
 
-      const plain = read(folder, { keepTexts: true, headerCache: false });
-      const cached = read(folder, { keepTexts: true, headerCache: true });
+      const plain = read(folder, { keepScans: true, headerCache: false });
+      const cached = read(folder, { keepScans: true, headerCache: true });
       expect(cached.scripts).to.deep.equal(plain.scripts);
       cached.scripts.forEach((script, i) => expect(cached.takeFile(script), script.fileName).to.deep.equal(plain.takeFile(plain.scripts[i])));
-      const first = read(folder, { keepTexts: true, headerCache: true });
+      const first = read(folder, { keepScans: true, headerCache: true });
       expect(first.takeFile(first.scripts[0])).to.deep.include({ sourceDigest: sourceDigest(readFileSync(join(folder, names[0]), 'utf8')) });
       expect(first.takeFile(first.scripts[1]), 'a file that is not static: nothing kept, its module loads').to.equal(undefined);
 
       const plan = new RevisionGraph(plain.scripts.map((s) => ({ id: s.id, downRevisions: s.downRevisions, branchLabels: [], dependsOn: [] }))).planUpgrade([], 'head');
-      const expected = await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepTexts: false, headerCache: false })));
+      const expected = await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepScans: false, headerCache: false })));
       expect(expected).to.include('select * from one;').and.include('select\n  2;');
-      expect(await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepTexts: true, headerCache: true })))).to.equal(expected);
+      expect(await renderOfflineSql(plan, scriptDirectorySource(read(folder, { keepScans: true, headerCache: true })))).to.equal(expected);
 
       // what is stored is what an unchanged file gives, unread: a forged entry shows it
       const path = join(folder, names[2]);
@@ -224,14 +224,14 @@ describe('header cache (script/header-cache)', () => {
       expect(stored.scan?.staticBody.up).to.deep.equal(['select 3']);
       forge.put(names[2], statSync(path), stored.header, { staticBody: { ...stored.scan!.staticBody, up: ['select forged'] }, sourceDigest: stored.scan!.sourceDigest });
       forge.save();
-      const forged = read(folder, { keepTexts: true, headerCache: true });
+      const forged = read(folder, { keepScans: true, headerCache: true });
       expect(forged.takeFile(forged.scripts[2])?.staticBody.up).to.deep.equal(['select forged']);
       // an edit of the same size, at once: read and scanned again
       const edited = readFileSync(path, 'utf8').replace('select 3', 'select 4');
       writeFileSync(path, edited);
-      const after = read(folder, { keepTexts: true, headerCache: true });
+      const after = read(folder, { keepScans: true, headerCache: true });
       expect(after.takeFile(after.scripts[2])).to.deep.include({ sourceDigest: sourceDigest(edited) });
-      const next = read(folder, { keepTexts: true, headerCache: true }); // the edit is racy: not stored, read again
+      const next = read(folder, { keepScans: true, headerCache: true }); // the edit is racy: not stored, read again
       expect(next.takeFile(next.scripts[2])?.staticBody.up).to.deep.equal(['select 4']);
     });
 

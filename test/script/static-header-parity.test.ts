@@ -7,7 +7,7 @@ import { scanStaticRevisionFile } from '../../src/script/static-revision';
 import { removeTempDirs, tempDir } from './helpers';
 
 /**
- * Discovery with `keepTexts` reads a static revision file's header from the static scan
+ * Discovery with `keepScans` reads a static revision file's header from the static scan
  * (`revisionHeaderOf`), every other file with `readRevisionHeader`: for every text the scan accepts,
  * both must give the same header, or the same error.
  */
@@ -92,7 +92,7 @@ describe('static scan and header reader agree (script/static-revision, script/he
     expect(scanStaticRevisionFile(tsText({ top: `// a\u2028b\n${HEADER}` }), 'ts')).to.equal(null);
   });
 
-  it('discovery keeping texts reads the same scripts as discovery without', () => {
+  it('discovery keeping scans reads the same scripts as discovery without', () => {
     const folder = join(tempDir(), 'migrations');
     mkdirSync(folder);
     let n = 0;
@@ -102,7 +102,7 @@ describe('static scan and header reader agree (script/static-revision, script/he
     }
     // every id in its own file: ids repeat across the cases, which discovery passes through
     const plain = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false });
-    const kept = ScriptDirectory.read({ path: folder, preferTs: true, keepTexts: true });
+    const kept = ScriptDirectory.read({ path: folder, preferTs: true, keepScans: true });
     expect(plain.scripts.length).to.be.greaterThan(10);
     expect(kept.scripts).to.deep.equal(plain.scripts);
     for (const script of kept.scripts) expect(kept.takeFile(script)?.staticBody, script.fileName).to.not.equal(null);

@@ -264,22 +264,22 @@ describe('static revisions (script/static-revision)', () => {
     const down = graph.planDowngrade(['e00000000002'], 'base');
     expect(await renderOfflineSql(down, staticSource)).to.equal(await renderOfflineSql(down, moduleSource));
 
-    // texts kept from discovery (the offline SQL of a whole upgrade): the same script, each file read once
-    const kept = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    // scans kept from discovery (the offline SQL of a whole upgrade): the same script, each file read once
+    const kept = ScriptDirectory.read({ path: dir, preferTs: true, keepScans: true });
     expect(kept.scripts).to.deep.equal(scripts.scripts);
     expect(await renderOfflineSql(plan, scriptDirectorySource(kept))).to.equal(viaModules);
     expect(kept.takeFile(kept.scripts[0])).to.equal(undefined); // handed out once, then forgotten
   });
 
-  it('texts kept from discovery are used once: an edit after that load is seen by the next one', async () => {
+  it('scans kept from discovery are used once: an edit after that load is seen by the next one', async () => {
     const dir = tempDir();
     const write = (sql: string) => oneStatementRevision('f1f2f3f4f5f7', sql);
     const first = write('select 1');
     writeFileSync(join(dir, first.fileName), first.text);
-    const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    const scripts = ScriptDirectory.read({ path: dir, preferTs: true, keepScans: true });
     expect(scripts.takeFile(scripts.scripts[0])).to.deep.equal({ staticBody: scanStaticRevision(first.text, 'ts'), sourceDigest: sourceDigest(first.text) });
     expect(scripts.takeFile(scripts.scripts[0])).to.equal(undefined);
-    const again = ScriptDirectory.read({ path: dir, preferTs: true, keepTexts: true });
+    const again = ScriptDirectory.read({ path: dir, preferTs: true, keepScans: true });
     const source = scriptDirectorySource(again);
     writeFileSync(join(dir, first.fileName), write('select 2').text);
     // the first load runs the text discovery read (and its checksum is of that text) ...
