@@ -32,7 +32,9 @@ import type { AppliedRevision } from './version-table';
  */
 export async function revisionChecksum(source: RevisionSource, id: string, instance?: Revision): Promise<string> {
   if (instance === undefined) return formatChecksum(source.checksum(id), await behaviourOf(source, id));
-  return knownRevisionChecksum(source, id, instance) ?? formatChecksum(source.loadedChecksum?.(instance) ?? source.checksum(id), await renderedBehaviourDigest(instance));
+  const known = knownRevisionChecksum(source, id, instance);
+  if (known !== undefined) return known;
+  return formatChecksum(source.loadedChecksum?.(instance) ?? source.checksum(id), await renderedBehaviourDigest(instance));
 }
 
 /**

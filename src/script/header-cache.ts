@@ -104,8 +104,7 @@ export class HeaderCache {
     if (this.withScans && scan === undefined) throw new Error('internal: a header cache with scans stores a scan with each header');
     this.changed = true;
     if (stat.ctimeMs > this.now - this.racyMs || stat.mtimeMs > this.now - this.racyMs) return;
-    const stored: StoredScan = !this.withScans || scan == null ? 0 : [scan.sourceDigest, scan.staticBody.className, scan.staticBody.importFrom, scan.staticBody.up, scan.staticBody.down];
-    this.added.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header, scan: stored });
+    this.added.set(fileName, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, header, scan: storedScan(scan) });
   }
 
   /** Writes the cache when an entry was added or a file is gone; errors are ignored (the cache is only a cache). */
@@ -256,6 +255,13 @@ function headerAt(stored: Stored, i: number): RevisionHeader {
     message: stored.messages[i],
     createDate: stored.dates[i],
   });
+}
+
+/** A scan as stored (`0`: not static, or no scans kept). */
+function storedScan(scan: ScannedStaticFile | null | undefined): StoredScan {
+  if (scan === null || scan === undefined) return 0;
+  const body = scan.staticBody;
+  return [scan.sourceDigest, body.className, body.importFrom, body.up, body.down];
 }
 
 /** A stored scan as discovery hands it out. */
