@@ -31,18 +31,15 @@ describe('runtime: the migration lock', function () {
       defineRevision({ id: A, up: ['create table t_a (id int)'] }),
       defineRevision({ id: B, down: A, up: ['select pg_sleep(1)', 'create table t_b (id int)'] }),
     ]);
-    const order: string[] = [];
-    const first = runtimeFor(url, revs, { applicationName: 'deployer-one' })
-      .upgrade('head')
-      .then((r) => (order.push('first done'), r));
+    const first = runtimeFor(url, revs, { applicationName: 'deployer-one' }).upgrade('head');
     const holder = await until('the first runtime to hold the lock', () => lockHolderPid(url, 'deployer-one'));
 
     const waits: LockWaitInfo[] = [];
     const second = await runtimeFor(url, revs, { applicationName: 'deployer-two', onWait: (info) => waits.push(info) }).upgrade('head');
-    order.push('second done');
     const firstResult = await first;
 
-    expect(order).to.deep.equal(['first done', 'second done']);
+    // Which promise settles first is not the point (the first may still be closing its connection when the
+    // second, which had nothing to do, returns); that the second saw the first's work committed is.
     expect(waits).to.have.length(1);
     expect(waits[0].holders.map((h) => [h.pid, h.applicationName])).to.deep.equal([[holder, 'deployer-one']]);
     expect(waits[0].lock).to.equal('public.mikro_orm_alembic_version');
