@@ -3,7 +3,6 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Configuration } from '@mikro-orm/core';
 import type { ClientConfig } from 'pg';
 import { findAlembicOptions, type AlembicOptions } from '../mikro/alembic-options';
-import { connectionFromConfig } from '../mikro/orm-connection';
 import { InvalidConnectionError } from '../runtime/errors';
 import type { TransactionMode } from '../runtime/revision-runner';
 import { ConfigLoadError } from './errors';
@@ -239,6 +238,8 @@ function connectionOf(config: Configuration, file: string | null): ClientConfig 
   }
   if (!/postgre/i.test(platform)) throw new ConfigLoadError(`mikro-orm-alembic works with PostgreSQL, but ${where} uses ${platform}`);
   try {
+    // loaded here: the verbs that need no connection (heads, history, --sql) never load the URL parser
+    const { connectionFromConfig } = require('../mikro/orm-connection') as typeof import('../mikro/orm-connection');
     return connectionFromConfig(config);
   } catch (error) {
     // a malformed clientUrl is named as such (its value never shown)

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join } from 'node:path';
-import { isTsLoaderRegistered } from '../script/revision-loader';
+import { isTsLoaderRegistered } from '../script/ts-loader-registered';
 import { ConfigLoadError } from './errors';
 import type { ProjectSettings } from './project-settings';
 

@@ -57,6 +57,11 @@ export class HeaderCache {
     this.used = new Uint8Array(previous.names.length);
   }
 
+  /** Whether caching is on: `MIKRO_ORM_ALEMBIC_HEADER_CACHE=0` turns it off. */
+  static enabled(): boolean {
+    return process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE !== '0';
+  }
+
   /**
    * The cache of `folder` (empty when there is none yet), or `null` when caching is off or there is no
    * `node_modules` above the folder.
@@ -68,7 +73,7 @@ export class HeaderCache {
    * ```
    */
   static open(folder: string, options: { racyMs?: number; scans?: boolean } = {}): HeaderCache | null {
-    if (process.env.MIKRO_ORM_ALEMBIC_HEADER_CACHE === '0') return null;
+    if (!HeaderCache.enabled()) return null;
     const modules = nodeModulesAbove(folder);
     if (modules === null) return null;
     const scans = options.scans === true;

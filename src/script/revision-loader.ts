@@ -5,26 +5,14 @@ import { NoRevisionClassError, ScriptLoadError, ScriptModuleMismatchError, TsLoa
 import type { RevisionHeader } from './header-reader';
 import { RUN_REVISION, Revision, revisionFieldOf } from './revision';
 import { canTranspile, requireTypeScript } from './typescript-module';
+import { isTsLoaderRegistered } from './ts-loader-registered';
+
+export { isTsLoaderRegistered };
 
 /** What `loadRevision` needs: the file and the fields its text declares (a `RevisionScript`). */
 export interface LoadableRevision extends RevisionHeader {
   /** Absolute path of the file. */
   readonly path: string;
-}
-
-/**
- * Whether `.ts` files can be required in this process (ts-node, @swc-node/register, tsx's CommonJS
- * hook, ... registered a `.ts` loader).
- *
- * @example
- * ```ts
- * import { isTsLoaderRegistered } from 'mikro-orm-alembic';
- *
- * const folder = isTsLoaderRegistered() ? 'src/migrations' : 'dist/migrations';
- * ```
- */
-export function isTsLoaderRegistered(): boolean {
-  return require.extensions['.ts'] !== undefined;
 }
 
 /**

@@ -6,9 +6,8 @@ import { readText } from './file-text';
 import { HeaderCache } from './header-cache';
 import { ScriptDirectoryMissingError } from './errors';
 import { readRevisionHeader, revisionHeaderOf, type RevisionHeader } from './header-reader';
-import { scanStaticRevisionFile, staticFormOf, type ScannedStaticFile } from './static-revision';
-import { sourceDigest } from './source-digest';
-import { isTsLoaderRegistered } from './revision-loader';
+import type { ScannedStaticFile } from './static-revision';
+import { isTsLoaderRegistered } from './ts-loader-registered';
 
 /**
  * Discovery: the migrations folder → its revisions, read from the file text (no module is
@@ -146,43 +145,30 @@ export class ScriptDirectory {
   static read(options: ScriptDirectoryOptions = {}): ScriptDirectory {
     const preferTs = options.preferTs ?? isTsLoaderRegistered();
     const folder = resolveScriptFolder({ ...options, preferTs });
-    let entries;
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ScriptDirectoryMissingError(displayPath(folder));
-      throw error;
-    }
-    const names = pickOnePerName(
-      entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isRevisionFileName(e.name)).map((e) => e.name),
-      preferTs,
-    );
     const shownFolder = displayPath(folder);
+    const keepScans = options.keepScans === true;
+    // With the header cache every file gets a `stat`, which tells files from the rest: the folder's
+    // names are then listed alone (an entry object each costs a quarter of the listing). A name that
+    // turns out not to be a file sends discovery back to a listing that tells.
+    const mayCache = options.headerCache !== false && HeaderCache.enabled();
+    const listed = revisionFileNames(folder, shownFolder, mayCache ? 'names' : 'files');
     // small folders are read faster than a cache is: no cache file for them (nor for every test's folder)
-    const cached = options.headerCache ?? names.length >= HEADER_CACHE_MIN_FILES;
-    if (options.keepScans === true) {
-      const kept = new Map<RevisionScript, KeptFile>();
-      const scripts = readScanned(folder, shownFolder, names, cached ? HeaderCache.open(folder, { scans: true }) : null, kept);
-      return new ScriptDirectory(folder, scripts, kept);
-    }
-    const cache = cached ? HeaderCache.open(folder) : null;
-    const scripts = names.map((fileName) => {
-      const path = folder + sep + fileName;
-      let header: RevisionHeader | undefined;
-      if (cache === null) {
-        header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
-      } else {
-        const stat = statSync(path); // before the read: see HeaderCache
-        header = cache.get(fileName, stat);
-        if (header === undefined) {
-          header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
-          cache.put(fileName, stat, header);
-        }
+    const cache = mayCache && (options.headerCache ?? listed.length >= HEADER_CACHE_MIN_FILES) ? HeaderCache.open(folder, { scans: keepScans }) : null;
+    const read = (names: string[], filesOnly: boolean): ScriptDirectory | null => {
+      const found = { folder, shownFolder, names: pickOnePerName(names, preferTs), cache, filesOnly };
+      if (!keepScans) {
+        const scripts = readHeaders(found);
+        return scripts === null ? null : new ScriptDirectory(folder, scripts);
       }
-      return scriptOf(header, path, fileName);
-    });
-    cache?.save();
-    return new ScriptDirectory(folder, Object.freeze(scripts));
+      const kept = new Map<RevisionScript, KeptFile>();
+      const scripts = readScanned(found, kept);
+      return scripts === null ? null : new ScriptDirectory(folder, scripts, kept);
+    };
+    if (cache !== null) {
+      const directory = read(listed, false);
+      if (directory !== null) return directory;
+    }
+    return read(cache === null && !mayCache ? listed : revisionFileNames(folder, shownFolder, 'files'), true)!;
   }
 
   /**
@@ -238,7 +224,59 @@ export class ScriptDirectory {
  * cache (opened with scans), the files whose `stat` matches are not read; the others are read and
  * scanned, and stored.
  */
-function readScanned(folder: string, shownFolder: string, names: readonly string[], cache: HeaderCache | null, kept: Map<RevisionScript, KeptFile>): readonly RevisionScript[] {
+/**
+ * The revision files of a folder, as discovery lists them: `names` lists every name the rule selects
+ * (directories too: the caller tells them apart by their `stat`), `files` only files and symbolic
+ * links. Sorted later, by `pickOnePerName`.
+ */
+function revisionFileNames(folder: string, shownFolder: string, what: 'names' | 'files'): string[] {
+  try {
+    if (what === 'names') return readdirSync(folder).filter(isRevisionFileName);
+    const entries = readdirSync(folder, { withFileTypes: true });
+    return entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isRevisionFileName(e.name)).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ScriptDirectoryMissingError(shownFolder);
+    throw error;
+  }
+}
+
+/** The chosen revision files of a folder, and how to read them. */
+interface Found {
+  readonly folder: string;
+  readonly shownFolder: string;
+  /** Sorted, one per name (`pickOnePerName`). */
+  readonly names: readonly string[];
+  readonly cache: HeaderCache | null;
+  /** Whether the listing held files (and links) only; if not, the first name that is no file gives `null`. */
+  readonly filesOnly: boolean;
+}
+
+/** The headers of `found`'s files, from the cache when a file's `stat` allows, else read (`null`: see {@link Found.filesOnly}). */
+function readHeaders({ folder, shownFolder, names, cache, filesOnly }: Found): readonly RevisionScript[] | null {
+  const scripts: RevisionScript[] = new Array<RevisionScript>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const fileName = names[i];
+    const path = folder + sep + fileName;
+    let header: RevisionHeader | undefined;
+    if (cache === null) {
+      header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
+    } else {
+      const stat = statSync(path); // before the read: see HeaderCache
+      if (!filesOnly && !stat.isFile()) return null;
+      header = cache.get(fileName, stat);
+      if (header === undefined) {
+        header = readRevisionHeader(readText(path), shownFolder + sep + fileName);
+        cache.put(fileName, stat, header);
+      }
+    }
+    scripts[i] = scriptOf(header, path, fileName);
+  }
+  cache?.save();
+  return Object.freeze(scripts);
+}
+
+/** As {@link readHeaders}, keeping each static revision file's scan in `kept`. */
+function readScanned({ folder, shownFolder, names, cache, filesOnly }: Found, kept: Map<RevisionScript, KeptFile>): readonly RevisionScript[] | null {
   const scripts: RevisionScript[] = new Array<RevisionScript>(names.length);
   const toRead: number[] = [];
   const stats: Stats[] = [];
@@ -249,6 +287,7 @@ function readScanned(folder: string, shownFolder: string, names: readonly string
     }
     const path = folder + sep + names[i];
     const stat = statSync(path); // before the read: see HeaderCache
+    if (!filesOnly && !stat.isFile()) return null;
     const hit = cache.getScanned(names[i], stat);
     if (hit === undefined) {
       toRead.push(i);
@@ -286,6 +325,9 @@ function readFiles(paths: readonly string[]): string[] {
  * checks and answers as `readRevisionHeader` does).
  */
 function readKept(text: string, path: string, shown: string): { header: RevisionHeader; scan: ScannedStaticFile | null } {
+  // loaded here: `heads` and `history` never scan (the scanner and its imports are a tenth of their start-up)
+  const { scanStaticRevisionFile, staticFormOf } = require('./static-revision') as typeof import('./static-revision');
+  const { sourceDigest } = require('./source-digest') as typeof import('./source-digest');
   const form = staticFormOf(path);
   const scanned = form === null ? null : scanStaticRevisionFile(text, form);
   if (scanned === null) return { header: readRevisionHeader(text, shown), scan: null };

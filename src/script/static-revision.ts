@@ -3,7 +3,7 @@ import Module from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { FieldValue, Literal, ScannedHeader } from './header-reader';
 import type { LoadableRevision } from './revision-loader';
-import { isTsLoaderRegistered } from './revision-loader';
+import { isTsLoaderRegistered } from './ts-loader-registered';
 import { Revision } from './revision';
 import { readText } from './file-text';
 import { sourceDigest } from './source-digest';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { RevisionGraph } from '../../src/graph/revision-graph';
@@ -174,6 +175,33 @@ describe('header cache (script/header-cache)', () => {
     }
     const bare = tempDir(); // no node_modules above (tmpdir)
     expect(HeaderCache.open(bare)).to.equal(null);
+  });
+
+  it('with the cache, discovery lists names alone and tells files by their stat: a folder, a FIFO or a link to a folder named as a revision is treated as without the cache', () => {
+    const { folder } = project(3);
+    mkdirSync(join(folder, 'b00000000000_folder.ts')); // a folder named as a revision: not read
+    execFileSync('mkfifo', [join(folder, 'b00000000001_fifo.ts')]); // a FIFO: not read (reading it would block)
+    writeFileSync(join(folder, 'c00000000000_pick.js'), revisionSource({ id: 'c00000000000' }));
+    mkdirSync(join(folder, 'c00000000000_pick.ts')); // preferTs: the .ts name is a folder, so the .js file is the revision
+    const elsewhere = join(tempDir(), 'd00000000000_link.ts');
+    writeFileSync(elsewhere, revisionSource({ id: 'd00000000000' }));
+    symlinkSync(elsewhere, join(folder, 'd00000000000_link.ts')); // a link to a file: read
+    for (const keepScans of [false, true]) {
+      const plain = ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false, keepScans }).scripts;
+      expect(plain.map((s) => s.fileName)).to.deep.equal(['a00000000000_step.ts', 'a00000000001_step.ts', 'a00000000002_step.ts', 'c00000000000_pick.js', 'd00000000000_link.ts']);
+      for (let run = 0; run < 2; run++) expect(ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true, keepScans }).scripts, `keepScans ${keepScans}, run ${run}`).to.deep.equal(plain);
+    }
+    // a link to a folder is listed as a link, as without the cache: reading it fails the same way
+    symlinkSync(join(folder, 'b00000000000_folder.ts'), join(folder, 'e00000000000_link.ts'));
+    const plainError = (() => {
+      try {
+        ScriptDirectory.read({ path: folder, preferTs: true, headerCache: false });
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code;
+      }
+    })();
+    expect(plainError).to.equal('EISDIR');
+    expect(() => ScriptDirectory.read({ path: folder, preferTs: true, headerCache: true })).to.throw(/EISDIR/);
   });
 
   describe('with scans (discovery keeping what every revision will load)', () => {
